@@ -1,0 +1,95 @@
+import { Effect, Layer, ManagedRuntime } from 'effect';
+import type { Config } from './config.ts';
+import { Lobby } from './lobby/lobby.ts';
+import { Journal } from './runtime/journal.ts';
+import { configuredMachines } from './runtime/machines.ts';
+import { RoomRegistry } from './runtime/registry.ts';
+import { SessionSigner } from './security/session.ts';
+import { loadSecretKey } from './security/secret-key.ts';
+import { Clock, ClockLive } from './services/clock.ts';
+import { Ids, IdsLive } from './services/ids.ts';
+import { Logger, LoggerLive } from './services/logger.ts';
+import { databaseLayer } from './store/database.ts';
+import { EventStore } from './store/event-store.ts';
+import { SqlEventStoreLive } from './store/sql-event-store.ts';
+
+/** What the HTTP routes and the gateway share: one of each per process. */
+export interface App {
+  readonly config: Config;
+  readonly lobby: Lobby;
+  readonly registry: RoomRegistry;
+  readonly journal: Journal;
+  readonly services: { readonly clock: Clock['Type']; readonly ids: Ids['Type']; readonly log: Logger['Type'] };
+  /** The database answers a trivial query. */
+  readonly healthy: () => Promise<boolean>;
+  /** Waits for the log to be written, stops timers and closes the database. */
+  readonly shutdown: () => Promise<void>;
+}
+
+export type AppServices = Layer.Layer<Clock | Ids | Logger>;
+
+export const liveServices = (config: Config): AppServices => Layer.mergeAll(ClockLive, IdsLive, LoggerLive(config.logLevel));
+
+/**
+ * The composition root's core: opens the log, rebuilds every room from it by pure replay, and
+ * re-arms the timers the machines had pending.
+ */
+export async function startApp(config: Config, services: AppServices = liveServices(config)): Promise<App> {
+  const store = SqlEventStoreLive.pipe(Layer.provide(databaseLayer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })));
+  const runtime = ManagedRuntime.make(Layer.merge(store, services));
+  const { eventStore, clock, ids, log } = await runtime.runPromise(
+    Effect.all({ eventStore: EventStore, clock: Clock, ids: Ids, log: Logger }),
+  );
+
+  const started = clock.now();
+  const events = await runtime.runPromise(eventStore.readAll());
+  const lastPosition = events.at(-1)?.globalPosition ?? 0;
+  const journal = new Journal((batch) => runtime.runPromise(eventStore.append(batch)), lastPosition, (error) => {
+    // Memory has moved past what the log holds; the only consistent state left is the log itself.
+    log.log('error', 'event log append failed; stopping so a restart rebuilds from the log', { error: String(error) });
+    process.exit(70);
+  });
+  const deps = { clock, ids, journal, machines: configuredMachines(config) };
+  const { registry, problems } = await RoomRegistry.rebuild(deps, events);
+  for (const problem of problems) log.log('error', 'replay problem', { ...problem });
+  log.log('info', 'rooms rebuilt from the event log', {
+    events: events.length,
+    rooms: registry.openRooms,
+    replayMs: clock.now() - started,
+  });
+
+  const signer = new SessionSigner(loadSecretKey(config.secretKey, config.dataDir));
+  const lobby = new Lobby(registry, signer, clock);
+
+  return {
+    config,
+    lobby,
+    registry,
+    journal,
+    services: { clock, ids, log },
+    healthy: () =>
+      runtime.runPromise(eventStore.ping).then(
+        () => true,
+        () => false,
+      ),
+    shutdown: async () => {
+      registry.stop();
+      await journal.drain();
+      await runtime.dispose();
+    },
+  };
+}
+
+const APP = Symbol.for('camus.app');
+
+/**
+ * The SvelteKit bundle and the server entry are separate module graphs, so a module-level singleton
+ * would exist twice. The composition root hands its one App over through this slot instead.
+ */
+export function registerApp(app: App): void {
+  (globalThis as { [APP]?: App })[APP] = app;
+}
+
+export function registeredApp(): App | undefined {
+  return (globalThis as { [APP]?: App })[APP];
+}

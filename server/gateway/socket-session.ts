@@ -1,0 +1,119 @@
+import { WebSocket, type RawData } from 'ws';
+import { GROUND_CONTROL, decodeInbound, encodeOutbound, type Outbound } from '../../protocol/index.ts';
+import { iceServersFor } from '../ice/ice-servers.ts';
+import { CloseCode, type Connection } from '../runtime/connection.ts';
+import type { RoomHost } from '../runtime/room-host.ts';
+import type { GatewayDeps } from './deps.ts';
+import { dispatch, type DispatchContext } from './dispatch.ts';
+import { RateLimits } from './rate-limits.ts';
+import { Strikes } from './strikes.ts';
+
+/** A socket that has this much unsent data is not keeping up; it is cut rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Messages waiting behind a commit; an honest client never gets near this. */
+const MAX_BACKLOG = 500;
+
+/**
+ * One websocket of one admitted client. Frames are decoded and handled strictly in arrival order;
+ * a message that waits for the log holds back the sender's later messages, so peers never see a
+ * relay before the room-info it depends on.
+ */
+export class SocketSession implements Connection {
+  alive = true;
+  private readonly backlog: (() => void | Promise<void>)[] = [];
+  private draining = false;
+  private readonly limits: RateLimits;
+  private readonly badMessages = new Strikes(10, 60_000);
+  private readonly drops = new Strikes(100, 10_000);
+  private readonly ctx: DispatchContext;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly room: RoomHost,
+    readonly clientId: string,
+    private readonly deps: GatewayDeps,
+  ) {
+    this.limits = new RateLimits(deps.clock.now());
+    this.ctx = {
+      room,
+      clientId,
+      reply: (message) => this.send(encodeOutbound(message)),
+      error: (reason) => this.sendError(reason),
+      iceServers: () => iceServersFor(deps.config, clientId, deps.clock.now()),
+    };
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', (code) => this.enqueue(() => room.disconnect(clientId, this, code)));
+    this.enqueue(async () => {
+      if (!(await room.connect(clientId, this))) this.close(CloseCode.notAMember, 'not a member of this room');
+    });
+  }
+
+  send(frame: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.deps.log.log('warn', 'slow consumer cut off', { room: this.room.slug, bufferedBytes: this.ws.bufferedAmount });
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    if (isBinary) return this.reject('Binary frames are not supported; send JSON text');
+    const decoded = decodeInbound(data.toString());
+    if (!decoded.ok) return this.reject(decoded.reason);
+    const now = this.deps.clock.now();
+    const over = this.limits.check(decoded.message.type, now);
+    if (over) {
+      this.sendError(`Rate limit exceeded for ${over} messages; message dropped`);
+      if (this.drops.add(now)) this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      return;
+    }
+    if (this.backlog.length >= MAX_BACKLOG) return this.close(CloseCode.policyViolation, 'too many messages in flight');
+    const message = decoded.message;
+    this.enqueue(() => dispatch(message, this.ctx));
+  }
+
+  /** A frame we could not use: the client is told why and keeps its socket, up to a point. */
+  private reject(reason: string): void {
+    this.sendError(reason);
+    if (this.badMessages.add(this.deps.clock.now())) this.close(CloseCode.policyViolation, 'too many invalid messages');
+  }
+
+  private sendError(reason: string): void {
+    this.send(encodeOutbound({ sender: GROUND_CONTROL, receiver: this.clientId, type: 'error', data: reason } as Outbound));
+  }
+
+  private enqueue(task: () => void | Promise<void>): void {
+    this.backlog.push(task);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.backlog.length > 0) {
+      const task = this.backlog.shift()!;
+      try {
+        const pending = task();
+        if (pending) await pending;
+      } catch (error) {
+        this.deps.log.log('error', 'message handling failed', { room: this.room.slug, error: String(error) });
+      }
+    }
+    this.draining = false;
+  }
+}

@@ -1,0 +1,88 @@
+import { initialTransition, transition, type AnyStateMachine, type InputFrom, type SnapshotFrom } from 'xstate';
+
+/** A delayed event a machine has scheduled and not cancelled, with the time it is due. */
+export interface PendingTimer {
+  readonly id: string;
+  readonly eventType: string;
+  readonly dueAt: number;
+}
+
+/** An actor's state as a fold over its stream: the snapshot, how many events it took, its timers. */
+export interface Folded<M extends AnyStateMachine> {
+  readonly snapshot: SnapshotFrom<M>;
+  readonly version: number;
+  readonly timers: ReadonlyMap<string, PendingTimer>;
+}
+
+/** A named action the machine asked for; the live host performs it, replay drops it. */
+export interface Effect {
+  readonly type: string;
+  readonly params: Record<string, unknown> | undefined;
+}
+
+export type Step<M extends AnyStateMachine> =
+  | { readonly accepted: true; readonly folded: Folded<M>; readonly effects: readonly Effect[] }
+  | { readonly accepted: false };
+
+export interface TimedEvent {
+  readonly type: string;
+  readonly at: number;
+}
+
+export interface FoldOptions {
+  /** Events accepted without changing anything in the given state; applied without `transition()`. */
+  readonly isRecordOnly?: (stateValue: unknown, eventType: string) => boolean;
+}
+
+export function start<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, at: number): Folded<M> {
+  const [snapshot, actions] = initialTransition(machine, input);
+  return { snapshot: snapshot as SnapshotFrom<M>, version: 0, timers: applyTimers(new Map(), actions, at) };
+}
+
+/**
+ * One event through the machine's pure `transition()`: the same function serves the live host and
+ * replay, which is what makes "state is what replaying the log gives" true by construction.
+ */
+export function step<M extends AnyStateMachine>(
+  machine: M,
+  folded: Folded<M>,
+  event: TimedEvent,
+  options: FoldOptions = {},
+): Step<M> {
+  const snapshot = folded.snapshot as unknown as { value: unknown; can: (e: unknown) => boolean };
+  if (options.isRecordOnly?.(snapshot.value, event.type)) {
+    return { accepted: true, folded: { ...folded, version: folded.version + 1 }, effects: [] };
+  }
+  if (!snapshot.can(event)) return { accepted: false };
+  const [next, actions] = transition(machine, folded.snapshot, event as never);
+  const effects: Effect[] = [];
+  for (const action of actions) {
+    if (!action.type.startsWith('xstate.')) effects.push({ type: action.type, params: action.params as Effect['params'] });
+  }
+  return {
+    accepted: true,
+    folded: { snapshot: next as SnapshotFrom<M>, version: folded.version + 1, timers: applyTimers(folded.timers, actions, event.at) },
+    effects,
+  };
+}
+
+type ExecutedAction = { type: string; params?: unknown };
+
+function applyTimers(
+  current: ReadonlyMap<string, PendingTimer>,
+  actions: readonly ExecutedAction[],
+  at: number,
+): ReadonlyMap<string, PendingTimer> {
+  let timers: Map<string, PendingTimer> | undefined;
+  for (const action of actions) {
+    const params = action.params as { id?: string; sendId?: string; delay?: number; event?: { type: string } } | undefined;
+    if (action.type === 'xstate.raise' && params?.delay !== undefined && params.event && params.id) {
+      timers ??= new Map(current);
+      timers.set(params.id, { id: params.id, eventType: params.event.type, dueAt: at + params.delay });
+    } else if (action.type === 'xstate.cancel' && params?.sendId) {
+      timers ??= new Map(current);
+      timers.delete(params.sendId);
+    }
+  }
+  return timers ?? current;
+}

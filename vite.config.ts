@@ -1,0 +1,14 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { camusDevServer } from './server/dev/vite-plugin.ts';
+
+export default defineConfig({
+  plugins: [sveltekit(), camusDevServer()],
+  test: {
+    include: ['protocol/**/*.test.ts', 'server/**/*.test.ts', 'src/**/*.test.ts', 'tests/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['tests/support/postgres-global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
