@@ -11,6 +11,7 @@ import { Ids, IdsLive } from './services/ids.ts';
 import { Logger, LoggerLive } from './services/logger.ts';
 import { databaseLayer } from './store/database.ts';
 import { EventStore } from './store/event-store.ts';
+import type { RecordedEvent } from './store/recorded-event.ts';
 import { SqlEventStoreLive } from './store/sql-event-store.ts';
 
 /** What the HTTP routes and the gateway share: one of each per process. */
@@ -20,6 +21,8 @@ export interface App {
   readonly registry: RoomRegistry;
   readonly journal: Journal;
   readonly services: { readonly clock: Clock['Type']; readonly ids: Ids['Type']; readonly log: Logger['Type'] };
+  /** Reads of the stored log, for replay and debugging. */
+  readonly eventLog: { readonly readRoom: (slug: string) => Promise<readonly RecordedEvent[]> };
   /** The database answers a trivial query. */
   readonly healthy: () => Promise<boolean>;
   /** Waits for the log to be written, stops timers and closes the database. */
@@ -34,7 +37,12 @@ export const liveServices = (config: Config): AppServices => Layer.mergeAll(Cloc
  * The composition root's core: opens the log, rebuilds every room from it by pure replay, and
  * re-arms the timers the machines had pending.
  */
-export async function startApp(config: Config, services: AppServices = liveServices(config)): Promise<App> {
+export async function startApp(
+  config: Config,
+  services: AppServices = liveServices(config),
+  /** What to do once the log cannot be written: in production, stop so a restart rebuilds from the log. */
+  onFatal: (error: unknown) => void = () => process.exit(70),
+): Promise<App> {
   const store = SqlEventStoreLive.pipe(Layer.provide(databaseLayer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })));
   const runtime = ManagedRuntime.make(Layer.merge(store, services));
   const { eventStore, clock, ids, log } = await runtime.runPromise(
@@ -47,7 +55,7 @@ export async function startApp(config: Config, services: AppServices = liveServi
   const journal = new Journal((batch) => runtime.runPromise(eventStore.append(batch)), lastPosition, (error) => {
     // Memory has moved past what the log holds; the only consistent state left is the log itself.
     log.log('error', 'event log append failed; stopping so a restart rebuilds from the log', { error: String(error) });
-    process.exit(70);
+    onFatal(error);
   });
   const deps = { clock, ids, journal, machines: configuredMachines(config) };
   const { registry, problems } = await RoomRegistry.rebuild(deps, events);
@@ -67,6 +75,7 @@ export async function startApp(config: Config, services: AppServices = liveServi
     registry,
     journal,
     services: { clock, ids, log },
+    eventLog: { readRoom: (slug) => runtime.runPromise(eventStore.readRoom(slug)) },
     healthy: () =>
       runtime.runPromise(eventStore.ping).then(
         () => true,
