@@ -43,6 +43,11 @@ export class SocketSession implements Connection {
     };
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => (this.alive = true));
+    // ws reports a protocol violation (a frame over maxPayload: 1009, bad UTF-8, …) as an 'error' event and
+    // closes the socket itself; without a listener the event would be thrown and take the process down.
+    ws.on('error', (error: Error & { code?: string }) =>
+      deps.log.log('warn', 'websocket protocol error', { room: room.slug, code: error.code ?? 'unknown' }),
+    );
     ws.on('close', (code) => this.enqueue(() => room.disconnect(clientId, this, code)));
     this.enqueue(async () => {
       if (!(await room.connect(clientId, this))) this.close(CloseCode.notAMember, 'not a member of this room');

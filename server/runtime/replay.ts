@@ -12,6 +12,15 @@ export interface ReplayProblem {
   readonly message: string;
 }
 
+export interface ReplayStep {
+  readonly recorded: RecordedEvent;
+  /** The actor's state before the event; undefined for a stream that belongs to no actor of the room. */
+  readonly before: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
+  /** Its state after; undefined when the machine rejected the event. */
+  readonly after: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
+  readonly problems: readonly ReplayProblem[];
+}
+
 export interface RoomReplay {
   readonly slug: string;
   readonly room: Folded<RoomMachine> | undefined;
@@ -26,7 +35,13 @@ export interface RoomReplay {
  * Folds one room's events (its room stream and its clients' streams, in global order) through the
  * machines' pure `transition()`. Nothing is sent and no timer is armed: timers come back as data.
  */
-export function replayRoom(machines: Machines, slug: string, events: readonly RecordedEvent[]): RoomReplay {
+export function replayRoom(
+  machines: Machines,
+  slug: string,
+  events: readonly RecordedEvent[],
+  /** Sees every event with the actor's state before and after it (after is undefined when rejected). */
+  observe?: (step: ReplayStep) => void,
+): RoomReplay {
   let room: Folded<RoomMachine> | undefined;
   const clients = new Map<string, Folded<ClientMachine>>();
   const problems: ReplayProblem[] = [];
@@ -37,18 +52,23 @@ export function replayRoom(machines: Machines, slug: string, events: readonly Re
     lastAt = Math.max(lastAt, event.at ?? recorded.recordedAt);
     const problem = (message: string) => problems.push({ globalPosition: recorded.globalPosition, streamId: recorded.streamId, message });
 
+    const problemsBefore = problems.length;
+    let before: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
+    let after: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
     if (recorded.streamId === roomStream(slug)) {
-      room ??= start(machines.room, { slug }, event.at);
-      room = apply(machines.room, room, recorded, event, {}, problem) ?? room;
+      before = room ?? start(machines.room, { slug }, event.at);
+      after = apply(machines.room, before, recorded, event, {}, problem);
+      room = after ?? before;
     } else if (recorded.streamId.startsWith('client-')) {
       const clientId = recorded.streamId.slice('client-'.length);
-      const current = clients.get(clientId) ?? start(machines.client, { clientId, room: slug }, event.at);
-      const next = apply(machines.client, current, recorded, event, clientFoldOptions, problem);
-      if (next && (next.snapshot as SnapshotFrom<ClientMachine>).status === 'done') clients.delete(clientId);
-      else if (next) clients.set(clientId, next);
+      before = clients.get(clientId) ?? start(machines.client, { clientId, room: slug }, event.at);
+      after = apply(machines.client, before, recorded, event, clientFoldOptions, problem);
+      if (after && (after.snapshot as SnapshotFrom<ClientMachine>).status === 'done') clients.delete(clientId);
+      else if (after) clients.set(clientId, after);
     } else {
       problem(`stream ${recorded.streamId} does not belong to room ${slug}`);
     }
+    observe?.({ recorded, before, after, problems: problems.slice(problemsBefore) });
   }
   return { slug, room, clients, problems, lastAt };
 }

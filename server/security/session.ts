@@ -25,7 +25,10 @@ export class SessionSigner {
   /** The session, if the token is well formed, signed for this room and not expired. */
   verify(slug: string, token: string | undefined, now: number): Session | undefined {
     if (!token || token.length > 200) return undefined;
-    const [clientId, issued, signature] = token.split('.');
+    const parts = token.split('.');
+    // Exactly three parts: a trailing `.anything` after a valid token is not the token we signed.
+    if (parts.length !== 3) return undefined;
+    const [clientId, issued, signature] = parts;
     if (!clientId || !issued || !signature || !/^[0-9a-f]{32}$/.test(clientId) || !/^[0-9a-z]{1,12}$/.test(issued)) return undefined;
     const expected = Buffer.from(this.mac(slug, clientId, issued));
     const actual = Buffer.from(signature);

@@ -10,6 +10,9 @@ export class ConcurrencyError extends Data.TaggedError('ConcurrencyError')<{
 /** An event id was appended before with different content. */
 export class DuplicateEventId extends Data.TaggedError('DuplicateEventId')<{ readonly eventId: string }> {}
 
+/** A stored row cannot be read back as an event: the log itself is damaged at that position. */
+export class CorruptEvent extends Data.TaggedError('CorruptEvent')<{ readonly message: string; readonly globalPosition: number }> {}
+
 /** The database failed (could not open, connection lost, corrupt row…). `message` is safe to log. */
 export class StoreError extends Data.TaggedError('StoreError')<{ readonly message: string; readonly cause?: unknown }> {}
 
@@ -19,9 +22,9 @@ export interface EventStoreShape {
     events: ReadonlyArray<RecordedEvent>,
   ) => Effect.Effect<void, ConcurrencyError | DuplicateEventId | StoreError>;
   /** Every event, ordered by global position, optionally from a position on (exclusive). */
-  readonly readAll: (after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError>;
+  readonly readAll: (after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError | CorruptEvent>;
   /** Every event of one room (its room stream and its clients' streams), ordered by global position. */
-  readonly readRoom: (room: string, after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError>;
+  readonly readRoom: (room: string, after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError | CorruptEvent>;
   /** The highest global position, 0 for an empty log. */
   readonly lastGlobalPosition: Effect.Effect<number, StoreError>;
   /** A trivial query, for health checks. */

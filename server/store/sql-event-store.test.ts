@@ -196,11 +196,11 @@ describe.each(dialects)('SqlEventStore on $name', ({ config }) => {
     expect(await use((store) => store.readRoom('b'))).toHaveLength(1500);
   });
 
-  it('fails with a StoreError naming the position when a stored row is not a JSON event', async () => {
+  it('fails with a CorruptEvent naming the position when a stored row is not a JSON event', async () => {
     await use((store) => store.append([event(1)]));
     await insertRaw(rawRow(2, '{"type": "ChatPos'));
     const unparsable = await failure((store) => store.readAll());
-    expect(unparsable._tag).toBe('StoreError');
+    expect(unparsable._tag).toBe('CorruptEvent');
     expect(unparsable.message).toContain('global position 2');
     expect((await failure((store) => store.readRoom('a'))).message).toContain('global position 2');
     expect(await use((store) => store.readAll(2))).toEqual([]);

@@ -1,7 +1,7 @@
 import * as SqlClient from '@effect/sql/SqlClient';
 import type { SqlError } from '@effect/sql/SqlError';
 import { Array as Arr, Data, Effect, Layer } from 'effect';
-import { ConcurrencyError, DuplicateEventId, EventStore, StoreError } from './event-store.ts';
+import { ConcurrencyError, CorruptEvent, DuplicateEventId, EventStore, StoreError } from './event-store.ts';
 import type { RecordedEvent } from './recorded-event.ts';
 import { isUniqueViolation, reasonOf } from './sql-failure.ts';
 
@@ -55,10 +55,10 @@ const streamKey = (streamId: string, streamPosition: number) => `${streamPositio
 const isEventData = (value: unknown): value is RecordedEvent['data'] =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
 
-const fromRow = (row: EventRow): Effect.Effect<RecordedEvent, StoreError> => {
+const fromRow = (row: EventRow): Effect.Effect<RecordedEvent, CorruptEvent> => {
   const globalPosition = Number(row.global_position);
-  const corrupt = (cause?: unknown) =>
-    new StoreError({ message: `event at global position ${globalPosition} has data that is not a JSON event object`, cause });
+  const corrupt = () =>
+    new CorruptEvent({ message: `event at global position ${globalPosition} has data that is not a JSON event object`, globalPosition });
   return Effect.try({ try: (): unknown => JSON.parse(row.data), catch: corrupt }).pipe(
     Effect.filterOrFail(isEventData, () => corrupt()),
     Effect.map((data) => ({

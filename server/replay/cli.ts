@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Effect, Layer, ManagedRuntime } from 'effect';
+import { ConfigError, readConfig, type Config } from '../config.ts';
+import { configuredMachines } from '../runtime/machines.ts';
+import { databaseLayer } from '../store/database.ts';
+import { EventStore } from '../store/event-store.ts';
+import { SqlEventStoreLive } from '../store/sql-event-store.ts';
+import { USAGE, UsageError, parseArgs, type ReplayArgs } from './args.ts';
+import { ExitCode } from './exit-codes.ts';
+import { entryJson, entryText, summaryJson, summaryText } from './render.ts';
+import { buildTimeline, type TimelineEntry } from './timeline.ts';
+
+const FOLLOW_POLL_MS = 500;
+
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.ok;
+  }
+  const config = readConfig(process.env);
+  const runtime = openLog(config);
+  try {
+    const read = (after?: number) =>
+      runtime.runPromise(Effect.flatMap(EventStore, (store) => store.readRoom(args.slug, after))).catch(storeFailure);
+    const events = [...(await read())];
+    if (events.length === 0) {
+      const any = await runtime.runPromise(Effect.flatMap(EventStore, (store) => store.lastGlobalPosition)).catch(storeFailure);
+      throw any === 0
+        ? new Failure('the event log is empty', ExitCode.emptyLog)
+        : new Failure(`no room "${args.slug}" in the event log`, ExitCode.unknownRoom);
+    }
+    const machines = configuredMachines(config);
+    let timeline = buildTimeline(machines, args.slug, events);
+    let printed = print(timeline.entries, args, 0);
+    if (!args.follow) {
+      process.stdout.write(`${args.json ? summaryJson(timeline) : summaryText(timeline)}\n`);
+      return timeline.problems.length === 0 ? ExitCode.ok : ExitCode.inconsistent;
+    }
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      const fresh = await read(events.at(-1)!.globalPosition);
+      if (fresh.length === 0) continue;
+      events.push(...fresh);
+      timeline = buildTimeline(machines, args.slug, events);
+      printed = print(timeline.entries, args, printed);
+    }
+  } finally {
+    await runtime.dispose();
+  }
+}
+
+function openLog(config: Config) {
+  if (!config.databaseUrl) {
+    const file = join(config.dataDir, 'camus.db');
+    // Opening would create an empty database; a replay must never do that.
+    if (!existsSync(file)) throw new Failure(`no database at ${file} (set DATA_DIR or DATABASE_URL)`, ExitCode.cannotOpen);
+  }
+  const store = SqlEventStoreLive.pipe(Layer.provide(databaseLayer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })));
+  return ManagedRuntime.make(store);
+}
+
+/** Prints the entries after the first `already` that pass the filters; returns how many entries are now done. */
+function print(entries: readonly TimelineEntry[], args: ReplayArgs, already: number): number {
+  for (const entry of entries.slice(already)) {
+    if (!selected(entry, args)) continue;
+    process.stdout.write(`${args.json ? entryJson(entry) : entryText(entry)}\n`);
+  }
+  return entries.length;
+}
+
+function selected(entry: TimelineEntry, args: ReplayArgs): boolean {
+  if (args.fromPosition !== undefined && entry.position < args.fromPosition) return false;
+  if (args.toPosition !== undefined && entry.position > args.toPosition) return false;
+  if (args.since !== undefined && entry.at < args.since) return false;
+  if (args.until !== undefined && entry.at > args.until) return false;
+  if (args.client !== undefined) {
+    const own = entry.stream.startsWith(`client-${args.client}`);
+    const about = typeof entry.details.clientId === 'string' && entry.details.clientId.startsWith(args.client);
+    if (!own && !about) return false;
+  }
+  return true;
+}
+
+function storeFailure(error: unknown): never {
+  const tagged = error as { _tag?: string; message?: string; cause?: { _tag?: string; message?: string } };
+  const inner = tagged._tag ? tagged : (tagged.cause ?? tagged);
+  if (inner._tag === 'CorruptEvent') throw new Failure(`corrupt event log: ${inner.message}`, ExitCode.corruptRow);
+  throw new Failure(`cannot read the event log: ${inner.message ?? String(error)}`, ExitCode.cannotOpen);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`camus-replay: ${error.message}\n\n${USAGE}\n`);
+      process.exit(ExitCode.usage);
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`camus-replay: ${error.message}\n`);
+      process.exit(ExitCode.usage);
+    }
+    if (error instanceof Failure) {
+      process.stderr.write(`camus-replay: ${error.message}\n`);
+      process.exit(error.code);
+    }
+    const message = (error as { message?: string }).message ?? String(error);
+    process.stderr.write(`camus-replay: cannot open the event log: ${message.split('\n')[0]}\n`);
+    process.exit(ExitCode.cannotOpen);
+  },
+);

@@ -1,0 +1,11 @@
+/** Distinct exit codes, so scripts can tell what went wrong without parsing the message. */
+export const ExitCode = {
+  ok: 0,
+  /** The log replayed, but a self-check failed: a rejected event, a gap, or a state the server does not hold. */
+  inconsistent: 1,
+  usage: 2,
+  unknownRoom: 3,
+  emptyLog: 4,
+  corruptRow: 5,
+  cannotOpen: 6,
+} as const;
