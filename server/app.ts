@@ -1,6 +1,7 @@
 import { Effect, Layer, ManagedRuntime } from 'effect';
 import type { Config } from './config.ts';
 import { Lobby } from './lobby/lobby.ts';
+import { Metrics } from './observability/metrics.ts';
 import { Journal } from './runtime/journal.ts';
 import { configuredMachines } from './runtime/machines.ts';
 import { RoomRegistry } from './runtime/registry.ts';
@@ -20,6 +21,7 @@ export interface App {
   readonly lobby: Lobby;
   readonly registry: RoomRegistry;
   readonly journal: Journal;
+  readonly metrics: Metrics;
   readonly services: { readonly clock: Clock['Type']; readonly ids: Ids['Type']; readonly log: Logger['Type'] };
   /** Reads of the stored log, for replay and debugging. */
   readonly eventLog: { readonly readRoom: (slug: string) => Promise<readonly RecordedEvent[]> };
@@ -49,21 +51,34 @@ export async function startApp(
     Effect.all({ eventStore: EventStore, clock: Clock, ids: Ids, log: Logger }),
   );
 
-  const started = clock.now();
+  const metrics = new Metrics();
+  const started = performance.now();
   const events = await runtime.runPromise(eventStore.readAll());
   const lastPosition = events.at(-1)?.globalPosition ?? 0;
-  const journal = new Journal((batch) => runtime.runPromise(eventStore.append(batch)), lastPosition, (error) => {
-    // Memory has moved past what the log holds; the only consistent state left is the log itself.
-    log.log('error', 'event log append failed; stopping so a restart rebuilds from the log', { error: String(error) });
-    onFatal(error);
-  });
+  const journal = new Journal(
+    (batch) => runtime.runPromise(eventStore.append(batch)),
+    lastPosition,
+    (error) => {
+      // Memory has moved past what the log holds; the only consistent state left is the log itself.
+      log.log('error', 'event log append failed; stopping so a restart rebuilds from the log', { error: String(error) });
+      onFatal(error);
+    },
+    (size, seconds) => {
+      metrics.appendedEvents.inc({}, size);
+      metrics.batchSize.observe(size);
+      metrics.appendSeconds.observe(seconds);
+    },
+  );
   const deps = { clock, ids, journal, machines: configuredMachines(config) };
   const { registry, problems } = await RoomRegistry.rebuild(deps, events);
   for (const problem of problems) log.log('error', 'replay problem', { ...problem });
+  metrics.startupReplaySeconds = (performance.now() - started) / 1000;
+  metrics.startupReplayedEvents = events.length;
+  metrics.gauge('camus_open_rooms', 'Rooms open now.', () => registry.openRooms);
   log.log('info', 'rooms rebuilt from the event log', {
     events: events.length,
     rooms: registry.openRooms,
-    replayMs: clock.now() - started,
+    replayMs: Math.round(metrics.startupReplaySeconds * 1000),
   });
 
   const signer = new SessionSigner(loadSecretKey(config.secretKey, config.dataDir));
@@ -74,6 +89,7 @@ export async function startApp(
     lobby,
     registry,
     journal,
+    metrics,
     services: { clock, ids, log },
     eventLog: { readRoom: (slug) => runtime.runPromise(eventStore.readRoom(slug)) },
     healthy: () =>

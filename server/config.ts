@@ -17,6 +17,8 @@ export interface Config {
   /** Exact `scheme://host[:port]` values a browser page may open the websocket from; empty: same host only. */
   readonly origins: readonly string[];
   readonly trustProxy: boolean;
+  /** Opens /metrics and the debug pages to whoever presents it; undefined keeps them off. */
+  readonly adminToken: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -67,6 +69,10 @@ export function readConfig(env: Env, cwd = process.cwd()): Config {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`ORIGINS: "${origin}" is not of the form scheme://host[:port]`);
   }
   const trustProxy = read.boolean('TRUST_PROXY', false);
+  const adminToken = read.optional('ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    problems.push(`ADMIN_TOKEN: must be at least 16 characters (got ${adminToken.length}); unset it to keep the admin pages off`);
+  }
   const logLevel = read.choice('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -87,6 +93,7 @@ export function readConfig(env: Env, cwd = process.cwd()): Config {
     connectTimeoutMs: Math.max(graceSeconds, 10) * 1000,
     origins,
     trustProxy,
+    adminToken,
     logLevel,
   };
 }

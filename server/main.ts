@@ -43,7 +43,7 @@ const app = await startApp(config).catch((error: unknown) => die(`cannot start: 
 registerApp(app);
 const handler = await loadKitHandler().catch((error: unknown) => die(messageOf(error), 1));
 const server = createHttpServer(handler, config.trustProxy);
-const gateway = attachGateway(server, { ...app.services, config, lobby: app.lobby }, { ownsUpgrades: true });
+const gateway = attachGateway(server, { ...app.services, config, lobby: app.lobby, metrics: app.metrics }, { ownsUpgrades: true });
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EADDRINUSE') die(`port ${config.port} on ${config.host} is already in use; set PORT to another`, 1);

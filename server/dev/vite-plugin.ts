@@ -17,7 +17,7 @@ export function camusDevServer(): Plugin {
       const app = await startApp(config);
       registerApp(app);
       if (server.httpServer) {
-        attachGateway(server.httpServer as Server, { ...app.services, config, lobby: app.lobby }, { ownsUpgrades: false });
+        attachGateway(server.httpServer as Server, { ...app.services, config, lobby: app.lobby, metrics: app.metrics }, { ownsUpgrades: false });
       }
       server.httpServer?.on('close', () => void app.shutdown());
     },

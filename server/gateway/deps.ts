@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { ClockShape } from '../services/clock.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { LoggerShape } from '../services/logger.ts';
 
 export interface GatewayDeps {
@@ -8,4 +9,5 @@ export interface GatewayDeps {
   readonly lobby: Lobby;
   readonly clock: ClockShape;
   readonly log: LoggerShape;
+  readonly metrics: Metrics;
 }

@@ -27,6 +27,7 @@ export interface Gateway {
 export function attachGateway(server: Server, deps: GatewayDeps, options: { ownsUpgrades: boolean }): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.frameBytes, perMessageDeflate: false });
   const sessions = new Set<SocketSession>();
+  deps.metrics.gauge('camus_connected_clients', 'Open client websockets.', () => sessions.size);
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -1,6 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import { GROUND_CONTROL, decodeInbound, encodeOutbound, type Outbound } from '../../protocol/index.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
+import { errorCode } from '../observability/error-code.ts';
 import { CloseCode, type Connection } from '../runtime/connection.ts';
 import type { RoomHost } from '../runtime/room-host.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -37,7 +38,7 @@ export class SocketSession implements Connection {
     this.ctx = {
       room,
       clientId,
-      reply: (message) => this.send(encodeOutbound(message)),
+      reply: (message) => this.send(encodeOutbound(message), message.type),
       error: (reason) => this.sendError(reason),
       iceServers: () => iceServersFor(deps.config, clientId, deps.clock.now()),
     };
@@ -54,8 +55,9 @@ export class SocketSession implements Connection {
     });
   }
 
-  send(frame: string): void {
+  send(frame: string, type: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.deps.metrics.messagesOut.inc({ type });
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.deps.log.log('warn', 'slow consumer cut off', { room: this.room.slug, bufferedBytes: this.ws.bufferedAmount });
       this.ws.terminate();
@@ -90,6 +92,7 @@ export class SocketSession implements Connection {
     }
     if (this.backlog.length >= MAX_BACKLOG) return this.close(CloseCode.policyViolation, 'too many messages in flight');
     const message = decoded.message;
+    this.deps.metrics.messagesIn.inc({ type: message.type });
     this.enqueue(() => dispatch(message, this.ctx));
   }
 
@@ -100,7 +103,8 @@ export class SocketSession implements Connection {
   }
 
   private sendError(reason: string): void {
-    this.send(encodeOutbound({ sender: GROUND_CONTROL, receiver: this.clientId, type: 'error', data: reason } as Outbound));
+    this.deps.metrics.errors.inc({ reason: errorCode(reason) });
+    this.send(encodeOutbound({ sender: GROUND_CONTROL, receiver: this.clientId, type: 'error', data: reason } as Outbound), 'error');
   }
 
   private enqueue(task: () => void | Promise<void>): void {

@@ -1,7 +1,7 @@
 /** What the host needs of a client's socket; the gateway implements it over `ws`. */
 export interface Connection {
-  /** Sends one frame; a connection that cannot keep up closes itself instead of queueing without bound. */
-  send(frame: string): void;
+  /** Sends one frame of the given message type; a connection that cannot keep up closes itself instead of queueing without bound. */
+  send(frame: string, type: string): void;
   close(code: number, reason: string): void;
 }
 

@@ -26,6 +26,8 @@ export class Journal {
     lastPosition: number,
     /** The log is the truth: once an append fails, memory and log disagree, and the host must stop. */
     private readonly onFailure: (error: unknown) => void,
+    /** Told the size and commit time of every batch written. */
+    private readonly observe: (batchSize: number, seconds: number) => void = () => {},
     private readonly maxBatch = 1000,
   ) {
     this.nextPosition = lastPosition + 1;
@@ -74,7 +76,9 @@ export class Journal {
     while (this.queue.length > 0 && !this.failure) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
+        const started = performance.now();
         await this.append(batch.map((w) => w.event));
+        this.observe(batch.length, (performance.now() - started) / 1000);
         for (const w of batch) w.resolve?.();
       } catch (error) {
         this.failure = error;

@@ -196,7 +196,7 @@ export class RoomHost {
     if (!sender || !target) return `Unknown receiver: ${message.receiver}`;
     if (!target.connection) return `Receiver is not connected: ${message.receiver}`;
     const frame = encodeOutbound(message);
-    target.connection.send(frame);
+    target.connection.send(frame, message.type);
     this.recordDetached(sender, {
       type: 'MessageRelayed',
       at: this.deps.clock.now(),
@@ -219,7 +219,7 @@ export class RoomHost {
     let recipients = 0;
     for (const cell of this.clients.values()) {
       if (!cell.connection) continue;
-      cell.connection.send(frame);
+      cell.connection.send(frame, 'text');
       recipients++;
     }
     this.recordDetached(sender, { type: 'ChatBroadcast', at: this.deps.clock.now(), bytes: Buffer.byteLength(frame), recipients });
@@ -330,7 +330,7 @@ export class RoomHost {
   private broadcastRoomInfo(): void {
     const data = this.roomInfo();
     for (const cell of this.clients.values()) {
-      cell.connection?.send(encodeOutbound({ sender: GROUND_CONTROL, receiver: cell.clientId, type: 'room-info', data } as Outbound));
+      cell.connection?.send(encodeOutbound({ sender: GROUND_CONTROL, receiver: cell.clientId, type: 'room-info', data } as Outbound), 'room-info');
     }
   }
 

@@ -45,7 +45,7 @@ export class RecordingConnection implements Connection {
   readonly frames: { sender: string; receiver: string; type: string; data: unknown }[] = [];
   closed: { code: number; reason: string } | undefined;
 
-  send(frame: string): void {
+  send(frame: string, _type: string): void {
     this.frames.push(JSON.parse(frame));
   }
 
