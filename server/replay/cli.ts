@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Effect, Layer, ManagedRuntime } from 'effect';
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from 'effect';
 import { ConfigError, readConfig, type Config } from '../config.ts';
 import { configuredMachines } from '../runtime/machines.ts';
 import { databaseLayer } from '../store/database.ts';
@@ -31,11 +31,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = readConfig(process.env);
   const runtime = openLog(config);
   try {
-    const read = (after?: number) =>
-      runtime.runPromise(Effect.flatMap(EventStore, (store) => store.readRoom(args.slug, after))).catch(storeFailure);
+    const run = async <A, E>(effect: Effect.Effect<A, E, EventStore>): Promise<A> => {
+      // runPromise would wrap the tagged error in a FiberFailure, which hides its tag.
+      const exit = await runtime.runPromiseExit(effect);
+      if (Exit.isSuccess(exit)) return exit.value;
+      const failure = Cause.failureOption(exit.cause);
+      return storeFailure(Option.isSome(failure) ? failure.value : Cause.squash(exit.cause));
+    };
+    const read = (after?: number) => run(Effect.flatMap(EventStore, (store) => store.readRoom(args.slug, after)));
     const events = [...(await read())];
     if (events.length === 0) {
-      const any = await runtime.runPromise(Effect.flatMap(EventStore, (store) => store.lastGlobalPosition)).catch(storeFailure);
+      const any = await run(Effect.flatMap(EventStore, (store) => store.lastGlobalPosition));
       throw any === 0
         ? new Failure('the event log is empty', ExitCode.emptyLog)
         : new Failure(`no room "${args.slug}" in the event log`, ExitCode.unknownRoom);
@@ -93,10 +99,10 @@ function selected(entry: TimelineEntry, args: ReplayArgs): boolean {
 }
 
 function storeFailure(error: unknown): never {
-  const tagged = error as { _tag?: string; message?: string; cause?: { _tag?: string; message?: string } };
-  const inner = tagged._tag ? tagged : (tagged.cause ?? tagged);
-  if (inner._tag === 'CorruptEvent') throw new Failure(`corrupt event log: ${inner.message}`, ExitCode.corruptRow);
-  throw new Failure(`cannot read the event log: ${inner.message ?? String(error)}`, ExitCode.cannotOpen);
+  const tagged = error as { _tag?: string; message?: string };
+  if (tagged._tag === 'CorruptEvent') throw new Failure(`corrupt event log: ${tagged.message}`, ExitCode.corruptRow);
+  const message = tagged.message ?? String(error);
+  throw new Failure(`cannot read the event log: ${message.split('\n')[0]}`, ExitCode.cannotOpen);
 }
 
 main(process.argv.slice(2)).then(
@@ -107,7 +113,7 @@ main(process.argv.slice(2)).then(
       process.exit(ExitCode.usage);
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`camus-replay: ${error.message}\n`);
+      process.stderr.write(`camus-replay: invalid configuration: ${error.problems.join('; ')}\n`);
       process.exit(ExitCode.usage);
     }
     if (error instanceof Failure) {

@@ -54,7 +54,11 @@ function trafficText(pair: PairTraffic): string {
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
   const answerDelay =
-    pair.firstOfferAt !== null && pair.firstAnswerAt !== null ? ` (answer ${pair.firstAnswerAt - pair.firstOfferAt} ms after the offer)` : '';
+    pair.firstOfferAt !== null && pair.firstOfferAnsweredAt !== null
+      ? ` (first offer answered in ${pair.firstOfferAnsweredAt - pair.firstOfferAt} ms)`
+      : pair.offers > 0
+        ? ' (no answer)'
+        : '';
   return `${shortId(pair.from)} → ${shortId(pair.to)}: ${pair.offers} offer(s), ${pair.answers} answer(s)${answerDelay}, candidates: ${candidates || 'none'}`;
 }
 

@@ -25,8 +25,10 @@ export interface PairTraffic {
   offers: number;
   answers: number;
   candidates: Record<string, number>;
+  /** When `from` first sent `to` an offer. */
   firstOfferAt: number | null;
-  firstAnswerAt: number | null;
+  /** When `to` first answered it (its first answer to `from` at or after that offer); null if never. */
+  firstOfferAnsweredAt: number | null;
 }
 
 export interface Timeline {
@@ -91,7 +93,7 @@ function countTraffic(traffic: Map<string, PairTraffic>, recorded: RecordedEvent
   const key = `${from}>${data.to}`;
   let pair = traffic.get(key);
   if (!pair) {
-    pair = { from, to: data.to, offers: 0, answers: 0, candidates: {}, firstOfferAt: null, firstAnswerAt: null };
+    pair = { from, to: data.to, offers: 0, answers: 0, candidates: {}, firstOfferAt: null, firstOfferAnsweredAt: null };
     traffic.set(key, pair);
   }
   if (data.messageType === 'offer') {
@@ -99,7 +101,11 @@ function countTraffic(traffic: Map<string, PairTraffic>, recorded: RecordedEvent
     pair.firstOfferAt ??= data.at;
   } else if (data.messageType === 'answer') {
     pair.answers++;
-    pair.firstAnswerAt ??= data.at;
+    // An answer from A to B answers B's offer to A.
+    const offered = traffic.get(`${data.to}>${from}`);
+    if (offered && offered.firstOfferAt !== null && offered.firstOfferAnsweredAt === null && data.at >= offered.firstOfferAt) {
+      offered.firstOfferAnsweredAt = data.at;
+    }
   } else if (data.messageType === 'icecandidate') {
     const kind = data.candidateType ?? 'unknown';
     pair.candidates[kind] = (pair.candidates[kind] ?? 0) + 1;
