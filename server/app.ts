@@ -1,6 +1,7 @@
 import { Effect, Layer, ManagedRuntime } from 'effect';
 import type { Config } from './config.ts';
 import { Lobby } from './lobby/lobby.ts';
+import { Inspection, webSocketSink } from './inspect/inspection.ts';
 import { Metrics } from './observability/metrics.ts';
 import { Journal } from './runtime/journal.ts';
 import { configuredMachines } from './runtime/machines.ts';
@@ -69,7 +70,9 @@ export async function startApp(
       metrics.appendSeconds.observe(seconds);
     },
   );
-  const deps = { clock, ids, journal, machines: configuredMachines(config) };
+  const machines = configuredMachines(config);
+  const inspector = config.inspectUrl ? await webSocketSink(config.inspectUrl) : undefined;
+  const deps = { clock, ids, journal, machines, inspection: inspector && new Inspection(inspector, machines) };
   const { registry, problems } = await RoomRegistry.rebuild(deps, events);
   for (const problem of problems) log.log('error', 'replay problem', { ...problem });
   metrics.startupReplaySeconds = (performance.now() - started) / 1000;
@@ -100,6 +103,7 @@ export async function startApp(
     shutdown: async () => {
       registry.stop();
       await journal.drain();
+      inspector?.stop();
       await runtime.dispose();
     },
   };

@@ -19,6 +19,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Opens /metrics and the debug pages to whoever presents it; undefined keeps them off. */
   readonly adminToken: string | undefined;
+  /** A Stately inspector relay (ws:// or wss://) that receives every actor event live; undefined: off. */
+  readonly inspectUrl: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -73,6 +75,8 @@ export function readConfig(env: Env, cwd = process.cwd()): Config {
   if (adminToken !== undefined && adminToken.length < 16) {
     problems.push(`ADMIN_TOKEN: must be at least 16 characters (got ${adminToken.length}); unset it to keep the admin pages off`);
   }
+  const inspectUrl = read.optional('INSPECT');
+  if (inspectUrl !== undefined && !/^wss?:\/\/[^\s]+$/.test(inspectUrl)) problems.push(`INSPECT: expected a ws:// or wss:// URL, got "${inspectUrl}"`);
   const logLevel = read.choice('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -94,6 +98,7 @@ export function readConfig(env: Env, cwd = process.cwd()): Config {
     origins,
     trustProxy,
     adminToken,
+    inspectUrl,
     logLevel,
   };
 }

@@ -119,8 +119,20 @@ export async function webSocketSink(url: string): Promise<InspectionSink & { sto
   const specifier = '@statelyai/inspect';
   const module = (await import(specifier).catch(() => {
     throw new Error('inspection needs the @statelyai/inspect package (0.7.2), which is not installed');
-  })) as { createWebSocketInspector(options: { url: string }): { adapter: InspectionSink; start(): void; stop(): void } };
+  })) as {
+    createWebSocketInspector(options: { url: string }): { adapter: InspectionSink & { status: string }; stop(): void };
+  };
+  // It connects by itself (autoStart); starting it again would open a second socket.
   const inspector = module.createWebSocketInspector({ url });
-  inspector.start();
+  // Until the socket is open the adapter keeps only its last few events; wait, so a replay loses none.
+  for (let waited = 0; inspector.adapter.status !== 'open' && waited < CONNECT_WAIT_MS; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (inspector.adapter.status !== 'open') {
+    inspector.stop();
+    throw new Error(`cannot reach the inspector at ${url}`);
+  }
   return { send: (message) => inspector.adapter.send(message), stop: () => inspector.stop() };
 }
+
+const CONNECT_WAIT_MS = 5000;

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from 'effect';
 import { ConfigError, readConfig, type Config } from '../config.ts';
-import { configuredMachines } from '../runtime/machines.ts';
+import { inspectReplay, webSocketSink } from '../inspect/inspection.ts';
+import { configuredMachines, type Machines } from '../runtime/machines.ts';
 import { databaseLayer } from '../store/database.ts';
 import { EventStore } from '../store/event-store.ts';
+import type { RecordedEvent } from '../store/recorded-event.ts';
 import { SqlEventStoreLive } from '../store/sql-event-store.ts';
 import { USAGE, UsageError, parseArgs, type ReplayArgs } from './args.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -12,6 +14,7 @@ import { entryJson, entryText, summaryJson, summaryText } from './render.ts';
 import { buildTimeline, type TimelineEntry } from './timeline.ts';
 
 const FOLLOW_POLL_MS = 500;
+const INSPECT_FLUSH_MS = 1000;
 
 class Failure extends Error {
   constructor(
@@ -49,6 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const machines = configuredMachines(config);
     let timeline = buildTimeline(machines, args.slug, events);
     let printed = print(timeline.entries, args, 0);
+    if (args.inspect) await playInto(args.inspect, machines, args.slug, events);
     if (!args.follow) {
       process.stdout.write(`${args.json ? summaryJson(timeline) : summaryText(timeline)}\n`);
       return timeline.problems.length === 0 ? ExitCode.ok : ExitCode.inconsistent;
@@ -64,6 +68,16 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await runtime.dispose();
   }
+}
+
+/** Plays the log into an inspector relay once; the inspector batches sends, so give it a moment to flush. */
+async function playInto(url: string, machines: Machines, slug: string, events: readonly RecordedEvent[]): Promise<void> {
+  const sink = await webSocketSink(url).catch((error: Error) => {
+    throw new Failure(error.message, ExitCode.cannotInspect);
+  });
+  inspectReplay(sink, machines, slug, events);
+  await new Promise((resolve) => setTimeout(resolve, INSPECT_FLUSH_MS));
+  sink.stop();
 }
 
 function openLog(config: Config) {

@@ -8,4 +8,6 @@ export const ExitCode = {
   emptyLog: 4,
   corruptRow: 5,
   cannotOpen: 6,
+  /** --inspect was given, but no inspector answered at that URL. */
+  cannotInspect: 7,
 } as const;

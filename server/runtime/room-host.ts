@@ -8,6 +8,7 @@ import type { ClockShape, TimerHandle } from '../services/clock.ts';
 import type { IdsShape } from '../services/ids.ts';
 import { CloseCode, type Connection } from './connection.ts';
 import { start, step, type Effect, type Folded, type FoldOptions } from './fold.ts';
+import type { Inspection } from '../inspect/inspection.ts';
 import type { Journal } from './journal.ts';
 import type { Machines } from './machines.ts';
 import type { RoomReplay } from './replay.ts';
@@ -18,6 +19,8 @@ export interface HostDeps {
   readonly ids: IdsShape;
   readonly journal: Journal;
   readonly machines: Machines;
+  /** Live inspection (INSPECT=ws://…): every actor and every fact, as the Stately inspector sees them. */
+  readonly inspection?: Inspection | undefined;
 }
 
 /** An actor: its folded state, the live timers for the delays it has pending, and (clients) a socket. */
@@ -61,6 +64,7 @@ export class RoomHost {
       fire: (type) => void this.commitRoom({ type, at: deps.clock.now() } as RoomEvent).catch(ignore),
     };
     this.lastActivity = lastActivity;
+    deps.inspection?.actor(this.room.streamId, room.snapshot, lastActivity);
   }
 
   /** A new room's host; the caller then records RoomCreated through `open`. */
@@ -236,6 +240,7 @@ export class RoomHost {
   // ── Facts, effects and timers ──────────────────────────────────────────────────────────────
 
   private clientCell(clientId: string, folded: Folded<ClientMachine>): ClientCell {
+    this.deps.inspection?.actor(clientStream(clientId), folded.snapshot, this.deps.clock.now(), this.room.streamId);
     const cell: ClientCell = {
       streamId: clientStream(clientId),
       clientId,
@@ -277,6 +282,7 @@ export class RoomHost {
     perform: (effects: readonly Effect[]) => Promise<void>,
   ): Promise<readonly Effect[] | undefined> {
     const result = step(machine, cell.folded, event, options);
+    this.deps.inspection?.fact(cell.streamId, event, result.accepted ? result.folded.snapshot : undefined);
     if (!result.accepted) return undefined;
     cell.folded = result.folded;
     this.lastActivity = Math.max(this.lastActivity, event.at);
@@ -288,6 +294,7 @@ export class RoomHost {
 
   private recordDetached(cell: ClientCell, event: ClientEvent): void {
     const result = step(this.deps.machines.client, cell.folded, event, clientFoldOptions);
+    this.deps.inspection?.fact(cell.streamId, event, result.accepted ? result.folded.snapshot : undefined);
     if (!result.accepted) return;
     cell.folded = result.folded;
     this.deps.journal.recordDetached(this.recordOf(cell, event));
