@@ -10,6 +10,7 @@ import type { RecordedEvent } from '../store/recorded-event.ts';
 import { SqlEventStoreLive } from '../store/sql-event-store.ts';
 import { USAGE, UsageError, parseArgs, type ReplayArgs } from './args.ts';
 import { ExitCode } from './exit-codes.ts';
+import { checkLive, fetchLiveState, liveCheckJson, liveCheckText, LiveUnavailable, type LogReader } from './live-check.ts';
 import { entryJson, entryText, summaryJson, summaryText } from './render.ts';
 import { buildTimeline, type TimelineEntry } from './timeline.ts';
 
@@ -31,6 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return ExitCode.ok;
   }
+  const token = process.env.ADMIN_TOKEN;
+  if (args.server && !token) throw new UsageError('--server needs the admin token in the environment: ADMIN_TOKEN=… npm run replay -- …');
   const config = readConfig(process.env);
   const runtime = openLog(config);
   try {
@@ -55,7 +58,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (args.inspect) await playInto(args.inspect, machines, args.slug, events);
     if (!args.follow) {
       process.stdout.write(`${args.json ? summaryJson(timeline) : summaryText(timeline)}\n`);
-      return timeline.problems.length === 0 ? ExitCode.ok : ExitCode.inconsistent;
+      let consistent = timeline.problems.length === 0;
+      if (args.server) {
+        const log: LogReader = { lastGlobalPosition: () => run(Effect.flatMap(EventStore, (store) => store.lastGlobalPosition)), readRoom: read };
+        consistent = (await compareWithServer(args.server, token!, machines, args.slug, events, log, args.json)) && consistent;
+      }
+      return consistent ? ExitCode.ok : ExitCode.inconsistent;
     }
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
@@ -68,6 +76,24 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await runtime.dispose();
   }
+}
+
+/** Reads the server's live state (after the log was read: see checkLive), compares and prints; true if they match. */
+async function compareWithServer(
+  server: string,
+  token: string,
+  machines: Machines,
+  slug: string,
+  events: readonly RecordedEvent[],
+  log: LogReader,
+  json: boolean,
+): Promise<boolean> {
+  const live = await fetchLiveState(server, slug, token).catch((error: unknown) => {
+    throw error instanceof LiveUnavailable ? new Failure(error.message, ExitCode.cannotReachServer) : error;
+  });
+  const check = await checkLive(machines, slug, events, live, log);
+  process.stdout.write(`${json ? liveCheckJson(server, check) : liveCheckText(server, check)}\n`);
+  return check.differences.length === 0;
 }
 
 /** Plays the log into an inspector relay once; the inspector batches sends, so give it a moment to flush. */

@@ -67,6 +67,11 @@ export class RoomRegistry {
     return list.sort((a, b) => b.lastActiveAt - a.lastActiveAt);
   }
 
+  /** Every open room, public or not. */
+  *open(): IterableIterator<RoomHost> {
+    for (const room of this.rooms.values()) if (room.isOpen) yield room;
+  }
+
   get openRooms(): number {
     let count = 0;
     for (const room of this.rooms.values()) if (room.isOpen) count++;
