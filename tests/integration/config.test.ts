@@ -30,6 +30,14 @@ describe.each(DATABASES)('configuration and command line (%s)', (kind) => {
       '  - SECRET_KEY: must be at least 32 characters (got 5); unset it to have one generated',
     ],
     ['TURN_HOST without a secret', { TURN_HOST: 'turn.camus.test' }, '  - TURN_STATIC_AUTH_SECRET: required when TURN_HOST is set'],
+    [
+      'ADMIN_TOKEN=short',
+      { ADMIN_TOKEN: 'short' },
+      '  - ADMIN_TOKEN: must be at least 16 characters (got 5); unset it to keep the admin pages off',
+    ],
+    ['INSPECT=http://x', { INSPECT: 'http://x' }, '  - INSPECT: expected a ws:// or wss:// URL, got "http://x"'],
+    ['ROOM_IDLE_SECONDS=0', { ROOM_IDLE_SECONDS: '0' }, '  - ROOM_IDLE_SECONDS: expected a whole number from 1 to 2592000, got "0"'],
+    ['TRUST_PROXY=maybe', { TRUST_PROXY: 'maybe' }, '  - TRUST_PROXY: expected true or false, got "maybe"'],
   ])('%s → exit 2 with one line naming the variable', async (_name, env, problem) => {
     const result = await runServerToExit({ env: { ...baseEnv, ...env } });
     expect(result.code).toBe(2);
