@@ -11,13 +11,13 @@ interface Waiting {
 
 /**
  * The single writer of the event log. Events get their global position the moment they are
- * recorded, so the log's order is the order in which actors accepted them; they are written in one
- * transaction per event-loop turn (group commit), with at most one transaction in flight.
+ * recorded, so the log's order is the order in which actors accepted them; they are written in
+ * transactions of many events each (group commit, see `schedule`), with at most one in flight.
  */
 export class Journal {
   private queue: Waiting[] = [];
   private flushing = false;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private nextPosition: number;
   private failure: unknown;
 
@@ -28,6 +28,7 @@ export class Journal {
     private readonly onFailure: (error: unknown) => void,
     /** Told the size and commit time of every batch written. */
     private readonly observe: (batchSize: number, seconds: number) => void = () => {},
+    private readonly window = { ms: 10, events: 100 },
     private readonly maxBatch = 1000,
   ) {
     this.nextPosition = lastPosition + 1;
@@ -45,7 +46,7 @@ export class Journal {
 
   /** Resolves when everything recorded so far is durable. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0 || this.flushing) await new Promise((r) => setTimeout(r, 1));
     if (this.failure) throw this.failure;
   }
 
@@ -63,29 +64,43 @@ export class Journal {
       return;
     }
     this.queue.push(waiting);
-    if (!this.scheduled && !this.flushing) {
-      this.scheduled = true;
+    this.schedule();
+  }
+
+  /**
+   * Group commit: a transaction at most every `window.ms`, or as soon as `window.events` are waiting.
+   * Each commit syncs the disk; fewer, larger commits are what keeps logging every event cheap.
+   */
+  private schedule(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    if (this.queue.length >= this.window.events) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
       setImmediate(() => void this.flush());
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.window.ms);
     }
   }
 
   private async flush(): Promise<void> {
-    this.scheduled = false;
-    if (this.flushing || this.failure) return;
+    if (this.flushing || this.failure || this.queue.length === 0) return;
     this.flushing = true;
-    while (this.queue.length > 0 && !this.failure) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        const started = performance.now();
-        await this.append(batch.map((w) => w.event));
-        this.observe(batch.length, (performance.now() - started) / 1000);
-        for (const w of batch) w.resolve?.();
-      } catch (error) {
-        this.failure = error;
-        for (const w of [...batch, ...this.queue.splice(0)]) w.reject?.(error);
-        this.onFailure(error);
-      }
+    const batch = this.queue.splice(0, this.maxBatch);
+    try {
+      const started = performance.now();
+      await this.append(batch.map((w) => w.event));
+      this.observe(batch.length, (performance.now() - started) / 1000);
+      for (const w of batch) w.resolve?.();
+    } catch (error) {
+      this.failure = error;
+      for (const w of [...batch, ...this.queue.splice(0)]) w.reject?.(error);
+      this.onFailure(error);
+    } finally {
+      this.flushing = false;
     }
-    this.flushing = false;
+    this.schedule();
   }
 }
