@@ -94,6 +94,16 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
              OR (stream_id, stream_position) IN (VALUES ${positions})`;
       }).pipe(Effect.map((chunks) => chunks.flat()));
 
+    const insertAll = (events: ReadonlyArray<RecordedEvent>) =>
+      Effect.forEach(
+        Arr.chunksOf(events, CHUNK),
+        (chunk) =>
+          sql`INSERT INTO events ${sql.insert(chunk.map(toRow))}`.pipe(
+            Effect.mapError((error) => (isUniqueViolation(error) ? new UniqueViolation() : error)),
+          ),
+        { discard: true },
+      );
+
     /**
      * One transaction: drop events already stored with identical content (a retried append), refuse an
      * id stored with other content, refuse a taken position, insert the rest. The checks give precise
@@ -118,21 +128,17 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
           if (clash !== undefined) {
             return yield* new ConcurrencyError({ streamId: clash.streamId, streamPosition: clash.streamPosition });
           }
-          yield* Effect.forEach(
-            Arr.chunksOf(fresh, CHUNK),
-            (chunk) =>
-              sql`INSERT INTO events ${sql.insert(chunk.map(toRow))}`.pipe(
-                Effect.mapError((error) => (isUniqueViolation(error) ? new UniqueViolation() : error)),
-              ),
-            { discard: true },
-          );
+          yield* insertAll(fresh);
         }),
       );
 
     const append = (events: ReadonlyArray<RecordedEvent>) => {
       const [first] = events;
       if (first === undefined) return Effect.void;
-      return attempt(events).pipe(
+      // The single writer's appends never collide, so insert first and let the constraints speak; only
+      // a collision pays for the checks that tell a retried append from a real conflict.
+      return sql.withTransaction(insertAll(events)).pipe(
+        Effect.catchTag('UniqueViolation', () => attempt(events)),
         // The racing writer has committed by now (PostgreSQL made our insert wait for it), so a second
         // attempt's checks see its rows: an identical retry succeeds, anything else gets a precise error.
         Effect.catchTag('UniqueViolation', () => attempt(events)),
