@@ -9,3 +9,5 @@ npx vite build --logLevel warn
 npx svelte-check --tsconfig ./tsconfig.json --threshold error --output machine | tail -n 1
 npx tsc -p tsconfig.node.json
 npx vitest run "$@"
+# A short benchmark run keeps the suite from rotting; it prints figures and never fails on a budget.
+npm run -s bench -- --quick
