@@ -11,7 +11,7 @@ import { EventStore, type EventStoreShape } from '../../server/store/event-store
 import type { RecordedEvent } from '../../server/store/recorded-event.ts';
 import { SqlEventStoreLive } from '../../server/store/sql-event-store.ts';
 import { readProc } from '../lib/proc.ts';
-import { startPostgres, type Postgres } from '../lib/postgres.ts';
+import { startPostgres, type Postgres } from '../../tests/support/postgres.ts';
 import { jsonLine, mib, ratio, table, type Budgets, type Cell } from '../lib/report.ts';
 import { benchDir, startCamus } from '../lib/servers.ts';
 import type { Settings } from '../lib/settings.ts';
@@ -128,7 +128,7 @@ export async function runStore(settings: Settings, budgets: Budgets, print: (tex
     for (const batch of BATCHES) results.sqlite![batch] = await appendCase(sqlite, batch, settings.storeMs);
     let pg: Postgres | undefined;
     try {
-      const adminUrl = settings.postgresUrl ?? (pg = await startPostgres()).url;
+      const adminUrl = settings.postgresUrl ?? (pg = await startPostgres({ fsync: true })).url;
       results.postgres = {};
       for (const batch of BATCHES) results.postgres[batch] = await appendCase(() => createDatabase(adminUrl).then((url) => ({ dataDir: '.', databaseUrl: url })), batch, settings.storeMs);
     } catch (error) {

@@ -47,10 +47,10 @@ const freePort = () =>
     });
   });
 
-const startOnSomePort = async (pgCtl: string, data: string, dir: string, attempts = 5): Promise<number> => {
+const startOnSomePort = async (pgCtl: string, data: string, dir: string, fsync: boolean, attempts = 5): Promise<number> => {
   const port = await freePort();
   // -l sends the server's output to a file: otherwise the postmaster keeps our stdout pipe open.
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}${fsync ? '' : ' -c fsync=off'}`;
   const started = await asPostgres(pgCtl, ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', '-t', '60', 'start'], dir).then(
     () => true,
     (error: unknown) => {
@@ -58,11 +58,14 @@ const startOnSomePort = async (pgCtl: string, data: string, dir: string, attempt
       return false;
     },
   );
-  return started ? port : startOnSomePort(pgCtl, data, dir, attempts - 1);
+  return started ? port : startOnSomePort(pgCtl, data, dir, fsync, attempts - 1);
 };
 
-/** Starts a throwaway PostgreSQL on 127.0.0.1 (data in a temp dir, fsync off) with an empty `camus_test` database. */
-export async function startPostgres(): Promise<Postgres> {
+/**
+ * Starts a throwaway PostgreSQL on 127.0.0.1 (data in a temp dir) with an empty `camus_test` database.
+ * Tests run it with fsync off; the benchmark keeps it on, to measure the durability the server runs with.
+ */
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<Postgres> {
   const bin = await findBinDir();
   const dir = await mkdtemp(join(tmpdir(), 'camus-pg-'));
   const data = join(dir, 'data');
@@ -74,7 +77,7 @@ export async function startPostgres(): Promise<Postgres> {
   try {
     if (process.getuid?.() === 0) await run('chown', ['postgres:', dir]);
     await asPostgres(join(bin, 'initdb'), ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], dir);
-    const port = await startOnSomePort(pgCtl, data, dir);
+    const port = await startOnSomePort(pgCtl, data, dir, options.fsync ?? false);
     await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'camus_test']);
     return { url: `postgres://postgres@127.0.0.1:${port}/camus_test`, stop };
   } catch (error) {
