@@ -116,14 +116,9 @@ export function inspectReplay(sink: InspectionSink, machines: Machines, slug: st
  * `@statelyai/inspect` is loaded only here, and only when asked for.
  */
 export async function webSocketSink(url: string): Promise<InspectionSink & { stop(): void }> {
-  const specifier = '@statelyai/inspect';
-  const module = (await import(specifier).catch(() => {
-    throw new Error('inspection needs the @statelyai/inspect package (0.7.2), which is not installed');
-  })) as {
-    createWebSocketInspector(options: { url: string }): { adapter: InspectionSink & { status: string }; stop(): void };
-  };
+  const { createWebSocketInspector } = await import('@statelyai/inspect');
   // It connects by itself (autoStart); starting it again would open a second socket.
-  const inspector = module.createWebSocketInspector({ url });
+  const inspector = createWebSocketInspector({ url }) as unknown as { adapter: InspectionSink & { status: string }; stop(): void };
   // Until the socket is open the adapter keeps only its last few events; wait, so a replay loses none.
   for (let waited = 0; inspector.adapter.status !== 'open' && waited < CONNECT_WAIT_MS; waited += 50) {
     await new Promise((resolve) => setTimeout(resolve, 50));

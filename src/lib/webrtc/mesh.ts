@@ -24,6 +24,8 @@ export interface MeshOptions {
   /** Tests: peers without RTCPeerConnection. */
   readonly createPeer?: (options: PeerOptions) => Peer;
   readonly now?: () => number;
+  /** Passed to every peer actor (the dev inspector). */
+  readonly actorOptions?: PeerOptions['actorOptions'];
 }
 
 const ENDS_PEERS: ReadonlySet<CloseReason> = new Set(['left', 'expired', 'replaced']);
@@ -33,6 +35,7 @@ export class Mesh {
   readonly #signaling: Actor<SignalingMachine>;
   readonly #createPeer: (options: PeerOptions) => Peer;
   readonly #now: () => number;
+  readonly #actorOptions: PeerOptions['actorOptions'];
   readonly #peers = new Map<string, Peer>();
   readonly #listeners = new Set<() => void>();
   readonly #held: ServerFrame[] = [];
@@ -44,6 +47,7 @@ export class Mesh {
     this.#signaling = options.signaling;
     this.#createPeer = options.createPeer ?? createLivePeer;
     this.#now = options.now ?? Date.now;
+    this.#actorOptions = options.actorOptions;
     this.#localStream = options.localStream ?? null;
     const received = this.#signaling.on('received', ({ frame }) => this.#receive(frame));
     const status = this.#signaling.subscribe((snapshot) => {
@@ -126,6 +130,7 @@ export class Mesh {
       localStream: this.#localStream,
       signal: (message) => this.#signaling.send({ type: 'SEND', message }),
       onIceServersWanted: () => this.#requestIceServers(),
+      ...(this.#actorOptions ? { actorOptions: this.#actorOptions } : {}),
     });
     this.#peers.set(id, peer);
     this.#notify();
