@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../tests/support/free-port.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const START_TIMEOUT_MS = 120_000;
@@ -33,16 +33,6 @@ export function killStarted(): void {
   for (const child of running) if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export const benchDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `camus-bench-${prefix}-`));
 
@@ -196,3 +186,5 @@ async function start(
     },
   };
 }
+
+export { freePort };

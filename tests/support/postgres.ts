@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as SqlClient from '@effect/sql/SqlClient';
 import { PgClient } from '@effect/sql-pg';
 import { Effect, Redacted } from 'effect';
+import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -37,15 +37,6 @@ const asPostgres = (command: string, args: ReadonlyArray<string>, cwd: string) =
   process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', command, ...args], { cwd }) : run(command, args, { cwd });
 
 /** A port that was free a moment ago; the caller retries if someone takes it first. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const startOnSomePort = async (pgCtl: string, data: string, dir: string, fsync: boolean, attempts = 5): Promise<number> => {
   const port = await freePort();

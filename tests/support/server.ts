@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** The repository root: the server runs from here, as `npm start` does. */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -56,17 +56,6 @@ export function assertSiteBuilt(): void {
   }
 }
 
-/** A port that was free a moment ago; startServer retries if it is taken before the server binds it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export async function makeDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'camus-it-'));
@@ -261,3 +250,5 @@ export function leakedSecrets(servers: readonly RunningServer[] = started): { se
 }
 
 export const secretCount = (): number => secrets.size;
+
+export { freePort };
