@@ -14,6 +14,7 @@ import { start, step, type Folded } from '../../server/runtime/fold.ts';
 import { configuredMachines, type Machines } from '../../server/runtime/machines.ts';
 import { clientFoldOptions, clientStream, roomStream } from '../../server/runtime/streams.ts';
 import type { RecordedEvent } from '../../server/store/recorded-event.ts';
+import { timeOrderedUuid } from '../../server/services/ids.ts';
 
 /** A small seeded PRNG (mulberry32), so the same size gives the same log. */
 function random(seed: number): () => number {
@@ -49,7 +50,7 @@ export function* realisticLog(total: number, seed = 1): Generator<RecordedEvent>
     globalPosition: ++position,
     streamId,
     streamPosition: folded.version,
-    eventId: randomUUID(),
+    eventId: timeOrderedUuid(event.at),
     room,
     type: event.type,
     data: event as unknown as RecordedEvent['data'],

@@ -5,11 +5,13 @@ import * as SqlClient from '@effect/sql/SqlClient';
 import { PgClient } from '@effect/sql-pg';
 import { Effect, Layer, ManagedRuntime, Redacted } from 'effect';
 import { replayRoom } from '../../server/runtime/replay.ts';
+import { randomIds } from '../../server/services/ids.ts';
 import { clientFoldOptions } from '../../server/runtime/streams.ts';
 import { databaseLayer, type DatabaseConfig } from '../../server/store/database.ts';
 import { EventStore, type EventStoreShape } from '../../server/store/event-store.ts';
 import type { RecordedEvent } from '../../server/store/recorded-event.ts';
 import { SqlEventStoreLive } from '../../server/store/sql-event-store.ts';
+import { toRow } from '../../server/store/event-rows.ts';
 import { readProc } from '../lib/proc.ts';
 import { startPostgres, type Postgres } from '../../tests/support/postgres.ts';
 import { jsonLine, mib, ratio, table, type Budgets, type Cell } from '../lib/report.ts';
@@ -48,20 +50,10 @@ function relayEvents() {
       positions.set(streamId, streamPosition);
       const at = Date.now();
       const data = { type: 'MessageRelayed', at, messageType: 'icecandidate', to: 'f'.repeat(32), bytes: 262, candidateType: 'srflx' };
-      return { globalPosition: ++global, streamId, streamPosition, eventId: randomUUID(), room: `room-${global % 100}`, type: data.type, data, recordedAt: at };
+      return { globalPosition: ++global, streamId, streamPosition, eventId: randomIds.eventId(), room: `room-${global % 100}`, type: data.type, data, recordedAt: at };
     });
 }
 
-const toRow = (e: RecordedEvent) => ({
-  global_position: e.globalPosition,
-  stream_id: e.streamId,
-  stream_position: e.streamPosition,
-  event_id: e.eventId,
-  room: e.room,
-  type: e.type,
-  data: JSON.stringify(e.data),
-  recorded_at: e.recordedAt,
-});
 
 interface AppendFigures {
   readonly eventsPerSecond: number;
@@ -147,7 +139,7 @@ export async function runStore(settings: Settings, budgets: Budgets, print: (tex
   }
   print(
     table('Event store: appends (events/s), one transaction per batch, one in flight', ['case', 'baseline ev/s', 'camus ev/s', 'camus/baseline', 'baseline p99 ms', 'camus p99 ms'], rows, [
-      'camus: EventStore.append (server/store/sql-event-store.ts: duplicate/position checks, then INSERT) on databaseLayer.',
+      'camus: EventStore.append (server/store/sql-event-store.ts: INSERT, then each stream head moved from the position the batch expects) on databaseLayer.',
       'baseline: a bare INSERT of the same rows in one transaction through the same client, pragmas and schema.',
       'SQLite: WAL, synchronous=FULL (as the server runs it). PostgreSQL: fsync on, synchronous_commit=on. Fresh, empty table per case.',
       ...notes,

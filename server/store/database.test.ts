@@ -32,7 +32,7 @@ describe.each(dialects)('databaseLayer on $name', ({ config }) => {
       database,
       Effect.flatMap(SqlClient.SqlClient, (sql) => sql<{ migration_id: number }>`SELECT migration_id FROM effect_sql_migrations`),
     );
-    expect(applied).toEqual([{ migration_id: 1 }]);
+    expect(applied).toEqual([{ migration_id: 1 }, { migration_id: 2 }]);
   });
 });
 

@@ -23,6 +23,8 @@ export interface EventStoreShape {
   ) => Effect.Effect<void, ConcurrencyError | DuplicateEventId | StoreError>;
   /** Every event, ordered by global position, optionally from a position on (exclusive). */
   readonly readAll: (after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError | CorruptEvent>;
+  /** At most `limit` events after position `after`, in global order: the log a page at a time. */
+  readonly readPage: (after: number, limit: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError | CorruptEvent>;
   /** Every event of one room (its room stream and its clients' streams), ordered by global position. */
   readonly readRoom: (room: string, after?: number) => Effect.Effect<ReadonlyArray<RecordedEvent>, StoreError | CorruptEvent>;
   /** The highest global position, 0 for an empty log. */

@@ -58,4 +58,24 @@ describe('migrationsIn', () => {
     expect(error.message).toMatch(/^cannot migrate the database: Migration "2_broken" failed: .*syntax error/);
     expect(await run(tables)).toEqual([]);
   });
+
+  it('runs the file for its own dialect when a migration differs between SQLite and PostgreSQL', async () => {
+    const { migrations, run } = fixture({
+      '0001_shared.sql': 'CREATE TABLE a (id INTEGER);',
+      '0002_split.sqlite.sql': 'CREATE TABLE only_sqlite (id INTEGER);',
+      '0002_split.pg.sql': 'CREATE TABLE only_pg (id BIGINT);',
+    });
+    expect(await run(migrations)).toEqual([
+      [1, 'shared'],
+      [2, 'split'],
+    ]);
+    expect(await run(tables)).toEqual([{ name: 'a' }, { name: 'only_sqlite' }]);
+  });
+
+  it('refuses a migration that has a file for one dialect only', async () => {
+    const { migrations, run } = fixture({ '0001_half.sqlite.sql': 'CREATE TABLE a (id INTEGER);' });
+    const error = await run(Effect.flip(migrations));
+    expect(error.message).toContain('migration 0001_half needs both 0001_half.sqlite.sql and 0001_half.pg.sql');
+    expect(await run(tables)).toEqual([]);
+  });
 });

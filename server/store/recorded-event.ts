@@ -1,7 +1,8 @@
 /**
  * One row of the event log. Positions are assigned by the single writer (the journal) before the
- * append, so the store only has to check them: UNIQUE(stream_id, stream_position) turns a second
- * writer into a ConcurrencyError instead of a silently forked history.
+ * append, so the store only has to check them: a stream's head (table `streams`) moves only from the
+ * position the batch expects, and the global position is the key, so a second writer gets a
+ * ConcurrencyError instead of a silently forked history.
  */
 export interface RecordedEvent {
   /** 1, 2, 3… across the whole log; the order replay follows. */

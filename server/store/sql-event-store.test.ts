@@ -100,6 +100,30 @@ describe.each(dialects)('SqlEventStore on $name', ({ config }) => {
     expect(await use((store) => store.readAll())).toHaveLength(1);
   });
 
+  it('refuses a stream position taken under another global position, and a gap in a stream', async () => {
+    // No index holds (stream_id, stream_position) any more: the stream's head in `streams` does.
+    await use((store) => store.append([event(1), event(2, { streamPosition: 2 })]));
+    const forked = await failure((store) => store.append([event(10, { streamPosition: 2 })]));
+    expect(forked).toEqual(new ConcurrencyError({ streamId: 'room-a', streamPosition: 2 }));
+    const gap = await failure((store) => store.append([event(3, { streamPosition: 4 })]));
+    expect(gap).toEqual(new ConcurrencyError({ streamId: 'room-a', streamPosition: 4 }));
+    const inBatch = await failure((store) => store.append([event(3, { streamPosition: 3 }), event(4, { streamPosition: 3 })]));
+    expect(inBatch).toEqual(new ConcurrencyError({ streamId: 'room-a', streamPosition: 3 }));
+    const zero = await failure((store) => store.append([event(3, { streamId: 'room-z', streamPosition: 0 })]));
+    expect(zero).toEqual(new ConcurrencyError({ streamId: 'room-z', streamPosition: 0 }));
+    await use((store) => store.append([event(3, { streamPosition: 3 }), event(4, { streamId: 'client-y', streamPosition: 1 })]));
+    expect((await use((store) => store.readAll())).map((e) => e.globalPosition)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads the log a page at a time', async () => {
+    const events = Array.from({ length: 7 }, (_, i) => event(i + 1));
+    await use((store) => store.append(events));
+    expect(await use((store) => store.readPage(0, 3))).toEqual(events.slice(0, 3));
+    expect(await use((store) => store.readPage(3, 3))).toEqual(events.slice(3, 6));
+    expect(await use((store) => store.readPage(6, 3))).toEqual(events.slice(6));
+    expect(await use((store) => store.readPage(7, 3))).toEqual([]);
+  });
+
   it('stores nothing of a batch that conflicts with the log', async () => {
     const first = event(1);
     await use((store) => store.append([first]));
@@ -203,6 +227,7 @@ describe.each(dialects)('SqlEventStore on $name', ({ config }) => {
     expect(unparsable._tag).toBe('CorruptEvent');
     expect(unparsable.message).toContain('global position 2');
     expect((await failure((store) => store.readRoom('a'))).message).toContain('global position 2');
+    expect((await failure((store) => store.readPage(0, 10))).message).toContain('global position 2');
     expect(await use((store) => store.readAll(2))).toEqual([]);
 
     await insertRaw(rawRow(3, '[1, 2]'));

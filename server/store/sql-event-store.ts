@@ -1,21 +1,11 @@
 import * as SqlClient from '@effect/sql/SqlClient';
 import type { SqlError } from '@effect/sql/SqlError';
 import { Array as Arr, Data, Effect, Layer } from 'effect';
-import { ConcurrencyError, CorruptEvent, DuplicateEventId, EventStore, StoreError } from './event-store.ts';
+import { EVENT_COLUMNS, decodeRows, sameContent, toRow, type EventRow } from './event-rows.ts';
+import { ConcurrencyError, DuplicateEventId, EventStore, StoreError, type CorruptEvent } from './event-store.ts';
 import type { RecordedEvent } from './recorded-event.ts';
 import { isUniqueViolation, reasonOf } from './sql-failure.ts';
-
-/** A row as the drivers return it: PostgreSQL (Effect 3) hands BIGINT back as a string, SQLite as a number. */
-interface EventRow {
-  readonly global_position: number | string;
-  readonly stream_id: string;
-  readonly stream_position: number | string;
-  readonly event_id: string;
-  readonly room: string;
-  readonly type: string;
-  readonly data: string;
-  readonly recorded_at: number | string;
-}
+import { streamRuns, type StreamRun } from './stream-runs.ts';
 
 /**
  * 8 columns a row: 500 rows is 4 000 bound parameters, far below SQLite's 32 766 and PostgreSQL's 65 535,
@@ -26,73 +16,28 @@ const CHUNK = 500;
 /** The insert hit a key a concurrent writer committed after our checks ran. */
 class UniqueViolation extends Data.TaggedError('UniqueViolation') {}
 
-const toRow = (event: RecordedEvent) => ({
-  global_position: event.globalPosition,
-  stream_id: event.streamId,
-  stream_position: event.streamPosition,
-  event_id: event.eventId,
-  room: event.room,
-  type: event.type,
-  data: JSON.stringify(event.data),
-  recorded_at: event.recordedAt,
-});
-
-const sameContent = (row: EventRow, event: RecordedEvent): boolean => {
-  const expected = toRow(event);
-  return (
-    Number(row.global_position) === expected.global_position &&
-    row.stream_id === expected.stream_id &&
-    Number(row.stream_position) === expected.stream_position &&
-    row.room === expected.room &&
-    row.type === expected.type &&
-    row.data === expected.data &&
-    Number(row.recorded_at) === expected.recorded_at
-  );
-};
-
-const streamKey = (streamId: string, streamPosition: number) => `${streamPosition}:${streamId}`;
-
-const isEventData = (value: unknown): value is RecordedEvent['data'] =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
-
-const fromRow = (row: EventRow): Effect.Effect<RecordedEvent, CorruptEvent> => {
-  const globalPosition = Number(row.global_position);
-  const corrupt = () =>
-    new CorruptEvent({ message: `event at global position ${globalPosition} has data that is not a JSON event object`, globalPosition });
-  return Effect.try({ try: (): unknown => JSON.parse(row.data), catch: corrupt }).pipe(
-    Effect.filterOrFail(isEventData, () => corrupt()),
-    Effect.map((data) => ({
-      globalPosition,
-      streamId: row.stream_id,
-      streamPosition: Number(row.stream_position),
-      eventId: row.event_id,
-      room: row.room,
-      type: row.type,
-      data,
-      recordedAt: Number(row.recorded_at),
-    })),
-  );
-};
-
 const failed = (operation: string) => (error: SqlError) =>
   new StoreError({ message: `event store ${operation} failed: ${reasonOf(error)}`, cause: error });
+
+const decoded = (rows: ReadonlyArray<EventRow>): Effect.Effect<Array<RecordedEvent>, CorruptEvent> =>
+  Effect.suspend(() => {
+    const events = decodeRows(rows);
+    return Array.isArray(events) ? Effect.succeed(events) : Effect.fail(events);
+  });
 
 export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClient> = Layer.effect(
   EventStore,
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient;
+    const columns = sql.literal(EVENT_COLUMNS);
 
-    /** Stored rows that share an event id, a global position or a stream position with `events`. */
+    /** Stored rows that share an event id or a global position with `events`: both are unique keys. */
     const storedOverlapping = (events: ReadonlyArray<RecordedEvent>) =>
-      Effect.forEach(Arr.chunksOf(events, CHUNK), (chunk) => {
-        // Row-value IN needs a subquery on SQLite; the CAST keeps PostgreSQL from typing the VALUES column as text.
-        const positions = sql.csv(chunk.map((e) => sql`(${e.streamId}, CAST(${e.streamPosition} AS INTEGER))`));
-        return sql<EventRow>`
-          SELECT global_position, stream_id, stream_position, event_id, room, type, data, recorded_at FROM events
-          WHERE event_id IN ${sql.in(chunk.map((e) => e.eventId))}
-             OR global_position IN ${sql.in(chunk.map((e) => e.globalPosition))}
-             OR (stream_id, stream_position) IN (VALUES ${positions})`;
-      }).pipe(Effect.map((chunks) => chunks.flat()));
+      Effect.forEach(Arr.chunksOf(events, CHUNK), (chunk) =>
+        sql<EventRow>`
+          SELECT ${columns} FROM events
+          WHERE event_id IN ${sql.in(chunk.map((e) => e.eventId))} OR global_position IN ${sql.in(chunk.map((e) => e.globalPosition))}`,
+      ).pipe(Effect.map((chunks) => chunks.flat()));
 
     const insertAll = (events: ReadonlyArray<RecordedEvent>) =>
       Effect.forEach(
@@ -105,9 +50,40 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
       );
 
     /**
-     * One transaction: drop events already stored with identical content (a retried append), refuse an
-     * id stored with other content, refuse a taken position, insert the rest. The checks give precise
-     * errors; the constraints still catch a writer that commits between our checks and our insert.
+     * Moves each stream's head from the position its first event in the batch expects (0: a new stream)
+     * to its last, in one upsert. A head that is not where the batch expects it (another writer moved it,
+     * or the stream exists and the batch starts it again) is left alone and not returned, which is a
+     * ConcurrencyError naming that stream; the caller's transaction then rolls back. No second query is
+     * needed to name it (PostgreSQL could not run one in a transaction a failed statement has aborted).
+     * On PostgreSQL, ON CONFLICT waits for a concurrent writer's insert or update of the same head and
+     * then re-checks the condition: the loser of a race always sees the winner.
+     */
+    const advanceHeads = (runs: ReadonlyArray<StreamRun>) =>
+      Effect.gen(function* () {
+        const moved = new Set<string>();
+        for (const chunk of Arr.chunksOf(runs, CHUNK)) {
+          const rows = yield* sql<{ stream_id: string }>`
+            INSERT INTO streams ${sql.insert(chunk.map((run) => ({ stream_id: run.streamId, previous: run.expected, position: run.last })))}
+            ON CONFLICT (stream_id) DO UPDATE SET previous = excluded.previous, position = excluded.position
+            WHERE streams.position = excluded.previous
+            RETURNING stream_id`;
+          for (const row of rows) moved.add(row.stream_id);
+        }
+        const stale = runs.find((run) => !moved.has(run.streamId));
+        if (stale !== undefined) return yield* new ConcurrencyError({ streamId: stale.streamId, streamPosition: stale.first });
+      });
+
+    /** Inserts events whose positions were checked to follow on from each other, and moves the heads. */
+    const write = (events: ReadonlyArray<RecordedEvent>) => {
+      const runs = streamRuns(events);
+      if (runs instanceof ConcurrencyError) return Effect.fail(runs);
+      return insertAll(events).pipe(Effect.zipRight(advanceHeads(runs)));
+    };
+
+    /**
+     * After a collision on an event id or a global position: drop events already stored with identical
+     * content (a retried append), refuse an id stored with other content, refuse a taken global position,
+     * write the rest. The keys still catch a writer that commits between this read and our insert.
      */
     const attempt = (events: ReadonlyArray<RecordedEvent>) =>
       sql.withTransaction(
@@ -121,28 +97,25 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
             else if (!sameContent(existing, event)) return yield* new DuplicateEventId({ eventId: event.eventId });
           }
           const takenGlobal = new Set(stored.map((row) => Number(row.global_position)));
-          const takenStream = new Set(stored.map((row) => streamKey(row.stream_id, Number(row.stream_position))));
-          const clash = fresh.find(
-            (e) => takenGlobal.has(e.globalPosition) || takenStream.has(streamKey(e.streamId, e.streamPosition)),
-          );
+          const clash = fresh.find((e) => takenGlobal.has(e.globalPosition));
           if (clash !== undefined) {
             return yield* new ConcurrencyError({ streamId: clash.streamId, streamPosition: clash.streamPosition });
           }
-          yield* insertAll(fresh);
+          if (fresh.length > 0) yield* write(fresh);
         }),
       );
 
     const append = (events: ReadonlyArray<RecordedEvent>) => {
       const [first] = events;
       if (first === undefined) return Effect.void;
-      // The single writer's appends never collide, so insert first and let the constraints speak; only
-      // a collision pays for the checks that tell a retried append from a real conflict.
-      return sql.withTransaction(insertAll(events)).pipe(
+      // The single writer's appends never collide, so write first and let the keys speak; only a
+      // collision pays for the reads that tell a retried append from a real conflict.
+      return sql.withTransaction(write(events)).pipe(
         Effect.catchTag('UniqueViolation', () => attempt(events)),
         // The racing writer has committed by now (PostgreSQL made our insert wait for it), so a second
-        // attempt's checks see its rows: an identical retry succeeds, anything else gets a precise error.
+        // attempt's reads see its rows: an identical retry succeeds, anything else gets a precise error.
         Effect.catchTag('UniqueViolation', () => attempt(events)),
-        // Still colliding: yet another writer, or a batch that repeats an id or a position within itself.
+        // Still colliding: yet another writer, or a batch that repeats an event id within itself.
         Effect.catchTag('UniqueViolation', () =>
           Effect.fail(new ConcurrencyError({ streamId: first.streamId, streamPosition: first.streamPosition })),
         ),
@@ -150,22 +123,24 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
       );
     };
 
-    const decodeAll = (rows: ReadonlyArray<EventRow>) => Effect.forEach(rows, fromRow);
-
     const readAll = (after = 0) =>
-      sql<EventRow>`
-        SELECT global_position, stream_id, stream_position, event_id, room, type, data, recorded_at FROM events
-        WHERE global_position > ${after} ORDER BY global_position`.pipe(
+      sql<EventRow>`SELECT ${columns} FROM events WHERE global_position > ${after} ORDER BY global_position`.pipe(
         Effect.mapError(failed('readAll')),
-        Effect.flatMap(decodeAll),
+        Effect.flatMap(decoded),
       );
 
+    const readPage = (after: number, limit: number) =>
+      sql<EventRow>`SELECT ${columns} FROM events WHERE global_position > ${after} ORDER BY global_position LIMIT ${limit}`.pipe(
+        Effect.mapError(failed('readPage')),
+        Effect.flatMap(decoded),
+      );
+
+    // No index by room (0002): this walks the log by position from `after`. It serves debugging and
+    // replay of one room, not start-up, which pages through the whole log once.
     const readRoom = (room: string, after = 0) =>
-      sql<EventRow>`
-        SELECT global_position, stream_id, stream_position, event_id, room, type, data, recorded_at FROM events
-        WHERE room = ${room} AND global_position > ${after} ORDER BY global_position`.pipe(
+      sql<EventRow>`SELECT ${columns} FROM events WHERE global_position > ${after} AND room = ${room} ORDER BY global_position`.pipe(
         Effect.mapError(failed('readRoom')),
-        Effect.flatMap(decodeAll),
+        Effect.flatMap(decoded),
       );
 
     const lastGlobalPosition = sql<{ last: number | string }>`SELECT COALESCE(MAX(global_position), 0) AS last FROM events`.pipe(
@@ -175,6 +150,6 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
 
     const ping = sql`SELECT 1`.pipe(Effect.asVoid, Effect.mapError(failed('ping')));
 
-    return EventStore.of({ append, readAll, readRoom, lastGlobalPosition, ping });
+    return EventStore.of({ append, readAll, readPage, readRoom, lastGlobalPosition, ping });
   }),
 );
