@@ -3,8 +3,9 @@
 ALTER TABLE events DROP CONSTRAINT events_stream_id_stream_position_key;
 DROP INDEX events_room_global_position;
 
--- `previous` is the head before the last append moved it: carrying it in the row lets one upsert
--- check and move every head of a batch (ON CONFLICT ... WHERE streams.position = excluded.previous).
+-- `previous` is the position before the last append's first event of the stream: carrying it in the
+-- row lets one upsert check and move every head of a batch (ON CONFLICT ... WHERE streams.position <=
+-- excluded.previous).
 CREATE TABLE streams (
   stream_id TEXT NOT NULL PRIMARY KEY,
   previous BIGINT NOT NULL,

@@ -4,7 +4,7 @@
 --  * global_position becomes INTEGER PRIMARY KEY, SQLite's rowid: the table is the position index.
 --  * event_id stays UNIQUE (a retry must not store a fact twice); ids are now time-ordered (UUIDv7).
 --  * UNIQUE(stream_id, stream_position) moves to `streams`, one row per stream holding its head:
---    the store advances a head only from the position the batch expects (optimistic concurrency).
+--    the store moves a head only forward, past positions no one holds yet (optimistic concurrency).
 --    A second writer also collides on global_position, which every writer takes from the log's end.
 --  * the (room, global_position) index goes: readRoom scans by position (debugging and replay only;
 --    start-up pages through the log in order).
@@ -24,8 +24,9 @@ INSERT INTO events_lean (global_position, stream_id, stream_position, event_id, 
 DROP TABLE events;
 ALTER TABLE events_lean RENAME TO events;
 
--- `previous` is the head before the last append moved it: carrying it in the row lets one upsert
--- check and move every head of a batch (ON CONFLICT ... WHERE streams.position = excluded.previous).
+-- `previous` is the position before the last append's first event of the stream: carrying it in the
+-- row lets one upsert check and move every head of a batch (ON CONFLICT ... WHERE streams.position <=
+-- excluded.previous).
 CREATE TABLE streams (
   stream_id TEXT NOT NULL PRIMARY KEY,
   previous BIGINT NOT NULL,

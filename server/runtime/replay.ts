@@ -32,9 +32,68 @@ export interface RoomReplay {
 }
 
 /**
- * Folds one room's events (its room stream and its clients' streams, in global order) through the
- * machines' pure `transition()`. Nothing is sent and no timer is armed: timers come back as data.
+ * One room's fold, an event at a time: the room stream and its clients' streams, in global order,
+ * through the machines' pure `transition()`. Nothing is sent and no timer is armed: timers come back
+ * as data. Start-up keeps one per room while it pages through the log, so the log never has to be
+ * in memory at once.
  */
+export class RoomFold {
+  room: Folded<RoomMachine> | undefined;
+  /** Clients still holding a seat (not in their final state). */
+  readonly clients: Map<string, Folded<ClientMachine>>;
+  readonly problems: ReplayProblem[] = [];
+  lastAt: number;
+  private readonly roomStreamId: string;
+
+  constructor(
+    private readonly machines: Machines,
+    readonly slug: string,
+    /** Where to go on from (a snapshot); a fresh room otherwise. */
+    from?: Pick<RoomReplay, 'room' | 'clients' | 'lastAt'>,
+  ) {
+    this.room = from?.room;
+    this.clients = new Map(from?.clients);
+    this.lastAt = from?.lastAt ?? 0;
+    this.roomStreamId = roomStream(slug);
+  }
+
+  /** Folds one event; `observe` sees it with the actor's state before and after. */
+  apply(recorded: RecordedEvent, observe?: (step: ReplayStep) => void): void {
+    const event = recorded.data as unknown as TimedEvent;
+    const at = event.at ?? recorded.recordedAt;
+    if (at > this.lastAt) this.lastAt = at;
+    const problemsBefore = this.problems.length;
+    let before: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
+    let after: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
+    if (recorded.streamId === this.roomStreamId) {
+      const folded = this.room ?? start(this.machines.room, { slug: this.slug }, event.at);
+      before = folded;
+      after = apply(this.machines.room, folded, recorded, event, {}, this.problems);
+      this.room = after ?? folded;
+    } else if (recorded.streamId.startsWith('client-')) {
+      const clientId = recorded.streamId.slice('client-'.length);
+      const folded = this.clients.get(clientId) ?? start(this.machines.client, { clientId, room: this.slug }, event.at);
+      before = folded;
+      const next = apply(this.machines.client, folded, recorded, event, clientFoldOptions, this.problems);
+      after = next;
+      if (next && (next.snapshot as SnapshotFrom<ClientMachine>).status === 'done') this.clients.delete(clientId);
+      else if (next) this.clients.set(clientId, next);
+    } else {
+      this.problems.push({
+        globalPosition: recorded.globalPosition,
+        streamId: recorded.streamId,
+        message: `stream ${recorded.streamId} does not belong to room ${this.slug}`,
+      });
+    }
+    observe?.({ recorded, before, after, problems: this.problems.slice(problemsBefore) });
+  }
+
+  result(): RoomReplay {
+    return { slug: this.slug, room: this.room, clients: this.clients, problems: this.problems, lastAt: this.lastAt };
+  }
+}
+
+/** Folds one room's events (its room stream and its clients' streams, in global order). */
 export function replayRoom(
   machines: Machines,
   slug: string,
@@ -42,35 +101,9 @@ export function replayRoom(
   /** Sees every event with the actor's state before and after it (after is undefined when rejected). */
   observe?: (step: ReplayStep) => void,
 ): RoomReplay {
-  let room: Folded<RoomMachine> | undefined;
-  const clients = new Map<string, Folded<ClientMachine>>();
-  const problems: ReplayProblem[] = [];
-  let lastAt = 0;
-
-  for (const recorded of events) {
-    const event = recorded.data as unknown as TimedEvent;
-    lastAt = Math.max(lastAt, event.at ?? recorded.recordedAt);
-    const problem = (message: string) => problems.push({ globalPosition: recorded.globalPosition, streamId: recorded.streamId, message });
-
-    const problemsBefore = problems.length;
-    let before: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
-    let after: Folded<RoomMachine> | Folded<ClientMachine> | undefined;
-    if (recorded.streamId === roomStream(slug)) {
-      before = room ?? start(machines.room, { slug }, event.at);
-      after = apply(machines.room, before, recorded, event, {}, problem);
-      room = after ?? before;
-    } else if (recorded.streamId.startsWith('client-')) {
-      const clientId = recorded.streamId.slice('client-'.length);
-      before = clients.get(clientId) ?? start(machines.client, { clientId, room: slug }, event.at);
-      after = apply(machines.client, before, recorded, event, clientFoldOptions, problem);
-      if (after && (after.snapshot as SnapshotFrom<ClientMachine>).status === 'done') clients.delete(clientId);
-      else if (after) clients.set(clientId, after);
-    } else {
-      problem(`stream ${recorded.streamId} does not belong to room ${slug}`);
-    }
-    observe?.({ recorded, before, after, problems: problems.slice(problemsBefore) });
-  }
-  return { slug, room, clients, problems, lastAt };
+  const fold = new RoomFold(machines, slug);
+  for (const recorded of events) fold.apply(recorded, observe);
+  return fold.result();
 }
 
 function apply<M extends RoomMachine | ClientMachine>(
@@ -79,8 +112,9 @@ function apply<M extends RoomMachine | ClientMachine>(
   recorded: RecordedEvent,
   event: TimedEvent,
   options: FoldOptions,
-  problem: (message: string) => void,
+  problems: ReplayProblem[],
 ): Folded<M> | undefined {
+  const problem = (message: string) => problems.push({ globalPosition: recorded.globalPosition, streamId: recorded.streamId, message });
   if (recorded.streamPosition !== folded.version + 1) {
     problem(`expected stream position ${folded.version + 1}, found ${recorded.streamPosition}`);
   }

@@ -50,9 +50,9 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
       );
 
     /**
-     * Moves each stream's head from the position its first event in the batch expects (0: a new stream)
-     * to its last, in one upsert. A head that is not where the batch expects it (another writer moved it,
-     * or the stream exists and the batch starts it again) is left alone and not returned, which is a
+     * Moves each stream's head to the last position the batch gives it, in one upsert, provided the head
+     * is still before the batch's first position for that stream. A head at or past it (another writer
+     * took the position, or the batch repeats one) is left alone and not returned, which is a
      * ConcurrencyError naming that stream; the caller's transaction then rolls back. No second query is
      * needed to name it (PostgreSQL could not run one in a transaction a failed statement has aborted).
      * On PostgreSQL, ON CONFLICT waits for a concurrent writer's insert or update of the same head and
@@ -63,9 +63,9 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
         const moved = new Set<string>();
         for (const chunk of Arr.chunksOf(runs, CHUNK)) {
           const rows = yield* sql<{ stream_id: string }>`
-            INSERT INTO streams ${sql.insert(chunk.map((run) => ({ stream_id: run.streamId, previous: run.expected, position: run.last })))}
+            INSERT INTO streams ${sql.insert(chunk.map((run) => ({ stream_id: run.streamId, previous: run.first - 1, position: run.last })))}
             ON CONFLICT (stream_id) DO UPDATE SET previous = excluded.previous, position = excluded.position
-            WHERE streams.position = excluded.previous
+            WHERE streams.position <= excluded.previous
             RETURNING stream_id`;
           for (const row of rows) moved.add(row.stream_id);
         }
@@ -73,7 +73,7 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
         if (stale !== undefined) return yield* new ConcurrencyError({ streamId: stale.streamId, streamPosition: stale.first });
       });
 
-    /** Inserts events whose positions were checked to follow on from each other, and moves the heads. */
+    /** Inserts events whose stream positions rise, and moves the heads. */
     const write = (events: ReadonlyArray<RecordedEvent>) => {
       const runs = streamRuns(events);
       if (runs instanceof ConcurrencyError) return Effect.fail(runs);
