@@ -15,6 +15,7 @@ import { databaseLayer } from './store/database.ts';
 import { EventStore } from './store/event-store.ts';
 import type { RecordedEvent } from './store/recorded-event.ts';
 import { SqlEventStoreLive } from './store/sql-event-store.ts';
+import { SnapshotStore, SqlSnapshotStoreLive } from './store/snapshot-store.ts';
 
 /** What the HTTP routes and the gateway share: one of each per process. */
 export interface App {
@@ -46,16 +47,17 @@ export async function startApp(
   /** What to do once the log cannot be written: in production, stop so a restart rebuilds from the log. */
   onFatal: (error: unknown) => void = () => process.exit(70),
 ): Promise<App> {
-  const store = SqlEventStoreLive.pipe(Layer.provide(databaseLayer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })));
+  const store = Layer.merge(SqlEventStoreLive, SqlSnapshotStoreLive).pipe(
+    Layer.provide(databaseLayer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })),
+  );
   const runtime = ManagedRuntime.make(Layer.merge(store, services));
-  const { eventStore, clock, ids, log } = await runtime.runPromise(
-    Effect.all({ eventStore: EventStore, clock: Clock, ids: Ids, log: Logger }),
+  const { eventStore, snapshotStore, clock, ids, log } = await runtime.runPromise(
+    Effect.all({ eventStore: EventStore, snapshotStore: SnapshotStore, clock: Clock, ids: Ids, log: Logger }),
   );
 
   const metrics = new Metrics();
   const started = performance.now();
-  const events = await runtime.runPromise(eventStore.readAll());
-  const lastPosition = events.at(-1)?.globalPosition ?? 0;
+  const lastPosition = await runtime.runPromise(eventStore.lastGlobalPosition);
   const journal = new Journal(
     (batch) => runtime.runPromise(eventStore.append(batch)),
     lastPosition,
@@ -73,15 +75,22 @@ export async function startApp(
   const machines = configuredMachines(config);
   const inspector = config.inspectUrl ? await webSocketSink(config.inspectUrl) : undefined;
   const deps = { clock, ids, journal, machines, inspection: inspector && new Inspection(inspector, machines) };
-  const { registry, problems } = await RoomRegistry.rebuild(deps, events);
+  const { registry, problems, replayed, snapshotPosition, snapshotRefused } = await RoomRegistry.load(deps, {
+    lastPosition,
+    readPage: (after, limit) => runtime.runPromise(eventStore.readPage(after, limit)),
+    latestSnapshot: () => runtime.runPromise(snapshotStore.latest),
+    saveSnapshot: (snapshot) => runtime.runPromise(snapshotStore.save(snapshot)),
+  });
+  if (snapshotRefused !== undefined) log.log('warn', 'snapshot not used; replayed the whole log', { reason: snapshotRefused });
   for (const problem of problems) log.log('error', 'replay problem', { ...problem });
   metrics.startupReplaySeconds = (performance.now() - started) / 1000;
-  metrics.startupReplayedEvents = events.length;
+  metrics.startupReplayedEvents = replayed;
   metrics.gauge('camus_open_rooms', 'Rooms open now.', () => registry.openRooms);
   log.log('info', 'rooms rebuilt from the event log', {
-    events: events.length,
+    events: replayed,
     rooms: registry.openRooms,
     replayMs: Math.round(metrics.startupReplaySeconds * 1000),
+    snapshotPosition,
   });
 
   const signer = new SessionSigner(loadSecretKey(config.secretKey, config.dataDir));

@@ -1,7 +1,18 @@
 import type { RoomCreated } from '../room/events.ts';
-import type { RecordedEvent } from '../store/recorded-event.ts';
-import { replayRoom, type ReplayProblem } from './replay.ts';
+import type { ReplayProblem } from './replay.ts';
 import { RoomHost, type HostDeps } from './room-host.ts';
+import { foldLog, type LogSource } from './start-up-fold.ts';
+
+export interface Rebuilt {
+  readonly registry: RoomRegistry;
+  readonly problems: readonly ReplayProblem[];
+  /** Events read from the log (those after the snapshot). */
+  readonly replayed: number;
+  /** The position of the snapshot start-up went on from; 0 when it replayed the whole log. */
+  readonly snapshotPosition: number;
+  /** Why a stored snapshot was not used (it is only a cache, so start-up replayed instead). */
+  readonly snapshotRefused: string | undefined;
+}
 
 export interface PublicRoom {
   readonly slug: string;
@@ -19,22 +30,14 @@ export class RoomRegistry {
 
   constructor(private readonly deps: HostDeps) {}
 
-  /** Rebuilds every room by replaying the log, re-arming the timers its machines had pending. */
-  static async rebuild(deps: HostDeps, events: readonly RecordedEvent[]): Promise<{ registry: RoomRegistry; problems: ReplayProblem[] }> {
+  /** Rebuilds every room from the log (through a snapshot: see foldLog) and re-arms the timers the machines had pending. */
+  static async load(deps: HostDeps, log: LogSource): Promise<Rebuilt> {
+    const { rooms, problems, replayed, snapshotPosition, snapshotRefused } = await foldLog(deps.machines, deps.clock.now(), log);
     const registry = new RoomRegistry(deps);
-    const byRoom = new Map<string, RecordedEvent[]>();
-    for (const event of events) {
-      const list = byRoom.get(event.room);
-      if (list) list.push(event);
-      else byRoom.set(event.room, [event]);
-    }
-    const problems: ReplayProblem[] = [];
-    for (const [slug, roomEvents] of byRoom) {
-      const replay = replayRoom(deps.machines, slug, roomEvents);
-      problems.push(...replay.problems);
-      registry.rooms.set(slug, await RoomHost.restore(deps, replay));
-    }
-    return { registry, problems };
+    // All at once: restoring records facts (disconnections), and the journal writes them in one batch.
+    const hosts = await Promise.all(rooms.map((room) => RoomHost.restore(deps, room)));
+    for (const host of hosts) registry.rooms.set(host.slug, host);
+    return { registry, problems, replayed, snapshotPosition, snapshotRefused };
   }
 
   get(slug: string): RoomHost | undefined {
