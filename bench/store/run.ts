@@ -274,7 +274,7 @@ export async function runReplay(log: BigLog, budgets: Budgets, print: (text: str
       ['events through transition()', '', transitions, ''],
       ['read + decode from SQLite (store.readAll), ev/s', '', events.length / readSeconds, ''],
     ], [
-      'camus: replayRoom (server/runtime/replay.ts) per room, as RoomRegistry.rebuild does; relays and chat skip transition() as record-only.',
+      'camus: replayRoom (server/runtime/replay.ts: one RoomFold per room, as start-up folds); relays and chat skip transition() as record-only.',
       'baseline: a bare switch over the same events keeping members and client states in Maps.',
     ]),
   );
