@@ -15,6 +15,7 @@ import { databaseLayer } from './store/database.ts';
 import { EventStore } from './store/event-store.ts';
 import type { RecordedEvent } from './store/recorded-event.ts';
 import { SqlEventStoreLive } from './store/sql-event-store.ts';
+import { WorkerAppender } from './store/worker/worker-appender.ts';
 
 /** What the HTTP routes and the gateway share: one of each per process. */
 export interface App {
@@ -52,12 +53,16 @@ export async function startApp(
     Effect.all({ eventStore: EventStore, clock: Clock, ids: Ids, log: Logger }),
   );
 
+  // SQLite commits block the thread they run on, so they get a thread of their own (PostgreSQL's are
+  // asynchronous already). It starts after the migrations, and loading it overlaps the replay below.
+  const starting = config.databaseUrl ? undefined : WorkerAppender.start(config.dataDir);
+  starting?.catch(() => {}); // awaited at the end of the start; a failure before that must not count as unhandled
   const metrics = new Metrics();
   const started = performance.now();
   const events = await runtime.runPromise(eventStore.readAll());
   const lastPosition = events.at(-1)?.globalPosition ?? 0;
   const journal = new Journal(
-    (batch) => runtime.runPromise(eventStore.append(batch)),
+    starting ? (batch) => starting.then((writer) => writer.append(batch)) : (batch) => runtime.runPromise(eventStore.append(batch)),
     lastPosition,
     (error) => {
       // Memory has moved past what the log holds; the only consistent state left is the log itself.
@@ -84,6 +89,8 @@ export async function startApp(
     replayMs: Math.round(metrics.startupReplaySeconds * 1000),
   });
 
+  const writer = await starting;
+
   const signer = new SessionSigner(loadSecretKey(config.secretKey, config.dataDir));
   const lobby = new Lobby(registry, signer, clock);
 
@@ -103,6 +110,7 @@ export async function startApp(
     shutdown: async () => {
       registry.stop();
       await journal.drain();
+      await writer?.close();
       inspector?.stop();
       await runtime.dispose();
     },
