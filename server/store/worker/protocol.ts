@@ -7,7 +7,14 @@ export interface WriterSettings {
   readonly entry: string;
 }
 
-export type ToWriter = { readonly kind: 'append'; readonly id: number; readonly batch: readonly RecordedEvent[] } | { readonly kind: 'close' };
+/**
+ * A batch crosses as one JSON string (events are plain JSON): copying a string is far cheaper for the
+ * main thread than structured-cloning hundreds of small objects.
+ */
+export type ToWriter = { readonly kind: 'append'; readonly id: number; readonly batch: string } | { readonly kind: 'close' };
+
+export const encodeBatch = (batch: readonly RecordedEvent[]): string => JSON.stringify(batch);
+export const decodeBatch = (batch: string): RecordedEvent[] => JSON.parse(batch) as RecordedEvent[];
 
 /** A failure keeps its tag and message across the thread boundary; the rest of an Effect error does not clone. */
 export interface WriterFailure {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { RecordedEvent } from '../recorded-event.ts';
-import type { FromWriter, ToWriter, WriterFailure, WriterSettings } from './protocol.ts';
+import { encodeBatch, type FromWriter, type ToWriter, type WriterFailure, type WriterSettings } from './protocol.ts';
 
 const BOOT = new URL('./boot.mjs', import.meta.url);
 const ENTRY = new URL('./writer-thread.ts', import.meta.url);
@@ -63,7 +63,7 @@ export class WorkerAppender {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.post({ kind: 'append', id, batch });
+      this.post({ kind: 'append', id, batch: encodeBatch(batch) });
     });
   }
 

@@ -9,7 +9,7 @@ import { Cause, Exit, Layer, ManagedRuntime, type Effect } from 'effect';
 import { databaseLayer } from '../database.ts';
 import { EventStore } from '../event-store.ts';
 import { SqlEventStoreLive } from '../sql-event-store.ts';
-import { failureOf, type FromWriter, type ToWriter, type WriterSettings } from './protocol.ts';
+import { decodeBatch, failureOf, type FromWriter, type ToWriter, type WriterSettings } from './protocol.ts';
 
 const port = parentPort!;
 const settings = workerData as WriterSettings;
@@ -32,7 +32,7 @@ if (started.ok) {
   // Appends arrive one at a time (the journal keeps one in flight) and are answered in order.
   port.on('message', (message: ToWriter) => {
     if (message.kind === 'close') return exit();
-    void run(store.append(message.batch)).then((result) =>
+    void run(store.append(decodeBatch(message.batch))).then((result) =>
       post(result.ok ? { kind: 'appended', id: message.id } : { kind: 'append-failed', id: message.id, failure: failureOf(result.error) }),
     );
   });
