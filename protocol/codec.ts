@@ -2,6 +2,7 @@ import { Either, ParseResult, Schema } from 'effect';
 import { inboundByType, type Inbound, type InboundType } from './inbound.ts';
 import { limits } from './limits.ts';
 import type { Outbound } from './outbound.ts';
+import { validInbound } from './valid-inbound.ts';
 
 /**
  * The only place the server parses JSON. A frame either decodes to one known message or to a
@@ -32,6 +33,9 @@ export function decodeInbound(frame: string): Decoded {
   if (type === undefined) return fail('Missing field: type');
   if (typeof type !== 'string') return fail('Field "type" must be a string');
   if (!Object.hasOwn(decoders, type)) return fail(`Unknown message type: ${printable(type)}`);
+  // Most frames are valid, and plain checks decode those far faster; the schema judges the rest.
+  const valid = validInbound(value as Record<string, unknown>, type as InboundType);
+  if (valid) return { ok: true, message: valid };
   const decoded = decoders[type as InboundType](value);
   if (Either.isRight(decoded)) return { ok: true, message: decoded.right };
   return fail(`Invalid ${type} message: ${describe(decoded.left)}`);

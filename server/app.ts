@@ -16,6 +16,7 @@ import { EventStore } from './store/event-store.ts';
 import type { RecordedEvent } from './store/recorded-event.ts';
 import { SqlEventStoreLive } from './store/sql-event-store.ts';
 import { SnapshotStore, SqlSnapshotStoreLive } from './store/snapshot-store.ts';
+import { WorkerAppender } from './store/worker/worker-appender.ts';
 
 /** What the HTTP routes and the gateway share: one of each per process. */
 export interface App {
@@ -55,11 +56,15 @@ export async function startApp(
     Effect.all({ eventStore: EventStore, snapshotStore: SnapshotStore, clock: Clock, ids: Ids, log: Logger }),
   );
 
+  // SQLite commits block the thread they run on, so they get a thread of their own (PostgreSQL's are
+  // asynchronous already). It starts after the migrations, and loading it overlaps the replay below.
+  const starting = config.databaseUrl ? undefined : WorkerAppender.start(config.dataDir);
+  starting?.catch(() => {}); // awaited at the end of the start; a failure before that must not count as unhandled
   const metrics = new Metrics();
   const started = performance.now();
   const lastPosition = await runtime.runPromise(eventStore.lastGlobalPosition);
   const journal = new Journal(
-    (batch) => runtime.runPromise(eventStore.append(batch)),
+    starting ? (batch) => starting.then((writer) => writer.append(batch)) : (batch) => runtime.runPromise(eventStore.append(batch)),
     lastPosition,
     (error) => {
       // Memory has moved past what the log holds; the only consistent state left is the log itself.
@@ -93,6 +98,8 @@ export async function startApp(
     snapshotPosition,
   });
 
+  const writer = await starting;
+
   const signer = new SessionSigner(loadSecretKey(config.secretKey, config.dataDir));
   const lobby = new Lobby(registry, signer, clock);
 
@@ -112,6 +119,7 @@ export async function startApp(
     shutdown: async () => {
       registry.stop();
       await journal.drain();
+      await writer?.close();
       inspector?.stop();
       await runtime.dispose();
     },

@@ -210,7 +210,8 @@ const LOAD_ROWS: readonly [string, (f: Figures) => Cell, boolean?][] = [
   ['journal: commits/s', (f) => f.journal?.commitsPerSecond ?? '', false],
   ['journal: mean events per commit', (f) => f.journal?.meanBatch ?? '', false],
   ['journal: mean commit time, ms', (f) => f.journal?.meanCommitMs ?? '', false],
-  ['journal: event-loop share in commits', (f) => (f.journal ? pct(f.journal.commitShare) : ''), false],
+  // With SQLite, commits run on the writer thread (server/store/worker): this is the time a commit is in flight, not time the event loop is held.
+  ['journal: share of time a commit is in flight', (f) => (f.journal ? pct(f.journal.commitShare) : ''), false],
 ];
 
 export async function runLoad(gen: Generator, settings: Settings, budgets: Budgets, print: (text: string) => void) {

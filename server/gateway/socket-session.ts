@@ -13,6 +13,8 @@ import { Strikes } from './strikes.ts';
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Messages waiting behind a commit; an honest client never gets near this. */
 const MAX_BACKLOG = 500;
+/** Bytes are sent as a text frame too: every frame of this protocol is JSON text. */
+const TEXT = { binary: false } as const;
 
 /**
  * One websocket of one admitted client. Frames are decoded and handled strictly in arrival order;
@@ -55,7 +57,7 @@ export class SocketSession implements Connection {
     });
   }
 
-  send(frame: string, type: string): void {
+  send(frame: string | Buffer, type: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.deps.metrics.messagesOut.inc({ type });
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -63,7 +65,7 @@ export class SocketSession implements Connection {
       this.ws.terminate();
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, TEXT);
   }
 
   close(code: number, reason: string): void {

@@ -9,8 +9,13 @@ const key = (labels: Labels) =>
     .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
     .join(',');
 
+/** Label sets remembered per counter; the label values in use are a small closed set (message types, error codes). */
+const MAX_CACHED_KEYS = 256;
+
 export class Counter {
   private readonly values = new Map<string, number>();
+  /** `type` → `type="pong"`: counters are bumped for every frame in and out, and building the key was most of that. */
+  private readonly singleLabelKeys = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -18,12 +23,28 @@ export class Counter {
   ) {}
 
   inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
+    const k = this.keyOf(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
 
   get(labels: Labels = {}): number {
-    return this.values.get(key(labels)) ?? 0;
+    return this.values.get(this.keyOf(labels)) ?? 0;
+  }
+
+  private keyOf(labels: Labels): string {
+    let only: string | undefined;
+    for (const name in labels) {
+      if (only !== undefined) return key(labels);
+      only = name;
+    }
+    if (only === undefined) return '';
+    const cacheKey = `${only}\u0000${labels[only]}`;
+    let k = this.singleLabelKeys.get(cacheKey);
+    if (k === undefined) {
+      k = key(labels);
+      if (this.singleLabelKeys.size < MAX_CACHED_KEYS) this.singleLabelKeys.set(cacheKey, k);
+    }
+    return k;
   }
 
   render(): string[] {

@@ -1,7 +1,10 @@
 /** What the host needs of a client's socket; the gateway implements it over `ws`. */
 export interface Connection {
-  /** Sends one frame of the given message type; a connection that cannot keep up closes itself instead of queueing without bound. */
-  send(frame: string, type: string): void;
+  /**
+   * Sends one text frame of the given message type, as a string or as its UTF-8 bytes (a frame sent to
+   * many is encoded once); a connection that cannot keep up closes itself instead of queueing without bound.
+   */
+  send(frame: string | Buffer, type: string): void;
   close(code: number, reason: string): void;
 }
 

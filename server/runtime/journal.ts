@@ -9,6 +9,12 @@ interface Waiting {
   readonly reject?: (error: unknown) => void;
 }
 
+/** How long events may wait to be committed, and how many make a commit start at once. */
+export interface CommitWindow {
+  readonly ms: number;
+  readonly events: number;
+}
+
 /**
  * The single writer of the event log. Events get their global position the moment they are
  * recorded, so the log's order is the order in which actors accepted them; they are written in
@@ -16,8 +22,12 @@ interface Waiting {
  */
 export class Journal {
   private queue: Waiting[] = [];
+  /** Queued events someone waits for (`record`); while there are none, the wider detached window applies. */
+  private awaited = 0;
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
+  private timerDueAt = Infinity;
+  private flushQueued = false;
   private nextPosition: number;
   private failure: unknown;
 
@@ -28,7 +38,15 @@ export class Journal {
     private readonly onFailure: (error: unknown) => void,
     /** Told the size and commit time of every batch written. */
     private readonly observe: (batchSize: number, seconds: number) => void = () => {},
-    private readonly window = { ms: 10, events: 100 },
+    /** A fact whose effects wait for it (a join, a departure): 10 ms or 100 events (reliability.md DU3). */
+    private readonly window: CommitWindow = { ms: 10, events: 100 },
+    /**
+     * Facts nobody waits for (relays, delivered before they are durable). Every commit costs a disk sync
+     * and a transaction whatever its size, which at 10 ms was most of the server's CPU per relay; a wider
+     * window commits the same events in fewer transactions. A waited-for fact still flushes everything
+     * queued before it, in order, within its own window.
+     */
+    private readonly detachedWindow: CommitWindow = { ms: 50, events: 500 },
     private readonly maxBatch = 1000,
   ) {
     this.nextPosition = lastPosition + 1;
@@ -64,31 +82,50 @@ export class Journal {
       return;
     }
     this.queue.push(waiting);
+    if (waiting.resolve) this.awaited++;
     this.schedule();
   }
 
   /**
-   * Group commit: a transaction at most every `window.ms`, or as soon as `window.events` are waiting.
-   * Each commit syncs the disk; fewer, larger commits are what keeps logging every event cheap.
+   * Group commit: a transaction once the oldest queued event has waited its window, or as soon as the
+   * window's count is queued. Each commit syncs the disk; fewer, larger commits are what keeps logging
+   * every event cheap.
    */
   private schedule(): void {
-    if (this.flushing || this.queue.length === 0) return;
-    if (this.queue.length >= this.window.events) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      setImmediate(() => void this.flush());
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
+    if (this.flushing || this.queue.length === 0 || this.flushQueued) return;
+    const window = this.awaited > 0 ? this.window : this.detachedWindow;
+    if (this.queue.length >= window.events) {
+      this.cancelTimer();
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
         void this.flush();
-      }, this.window.ms);
+      });
+      return;
     }
+    const dueAt = performance.now() + window.ms;
+    // An armed timer that fires sooner stands; a waited-for event may bring a detached batch's commit forward.
+    if (this.timer && this.timerDueAt <= dueAt) return;
+    this.cancelTimer();
+    this.timerDueAt = dueAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerDueAt = Infinity;
+      void this.flush();
+    }, window.ms);
+  }
+
+  private cancelTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
   }
 
   private async flush(): Promise<void> {
     if (this.flushing || this.failure || this.queue.length === 0) return;
     this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
+    for (const w of batch) if (w.resolve) this.awaited--;
     try {
       const started = performance.now();
       await this.append(batch.map((w) => w.event));

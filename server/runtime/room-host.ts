@@ -199,14 +199,15 @@ export class RoomHost {
     const target = this.clients.get(message.receiver);
     if (!sender || !target) return `Unknown receiver: ${message.receiver}`;
     if (!target.connection) return `Receiver is not connected: ${message.receiver}`;
-    const frame = encodeOutbound(message);
+    // Encoded to bytes here: the log wants the size, and ws would otherwise measure and encode the string again.
+    const frame = Buffer.from(encodeOutbound(message));
     target.connection.send(frame, message.type);
     this.recordDetached(sender, {
       type: 'MessageRelayed',
       at: this.deps.clock.now(),
       messageType: message.type,
       to: message.receiver,
-      bytes: Buffer.byteLength(frame),
+      bytes: frame.length,
       candidateType,
     });
     return undefined;
@@ -219,14 +220,15 @@ export class RoomHost {
   broadcastChat(from: string, data: Extract<Outbound, { type: 'text' }>['data']): void {
     const sender = this.clients.get(from);
     if (!sender) return;
-    const frame = encodeOutbound({ sender: from, receiver: ROOM, type: 'text', data });
+    // Encoded to bytes once for the whole room, not once per recipient.
+    const frame = Buffer.from(encodeOutbound({ sender: from, receiver: ROOM, type: 'text', data }));
     let recipients = 0;
     for (const cell of this.clients.values()) {
       if (!cell.connection) continue;
       cell.connection.send(frame, 'text');
       recipients++;
     }
-    this.recordDetached(sender, { type: 'ChatBroadcast', at: this.deps.clock.now(), bytes: Buffer.byteLength(frame), recipients });
+    this.recordDetached(sender, { type: 'ChatBroadcast', at: this.deps.clock.now(), bytes: frame.length, recipients });
   }
 
   /** Stops every timer; used when the process shuts down. Sockets are the gateway's to close. */

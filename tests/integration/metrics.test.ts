@@ -29,6 +29,10 @@ describe('metrics and health after a scripted session', () => {
     await a.next('error');
     a.send({ receiver: 'room', type: 'text', data: { from: 'A', time: 1, text: 'hello' } });
     await b.next('text');
+    // Relays and chat are logged without anyone waiting; a rename is waited for, and its commit takes
+    // everything queued before it, in order (server/runtime/journal.ts). After its room-info, all of the above is in the log.
+    a.send({ receiver: GROUND_CONTROL, type: 'profile', data: { username: 'Measured A' } });
+    await a.next((f) => f.type === 'room-info' && JSON.stringify(f.data).includes('"Measured A"'));
   });
   afterAll(async () => {
     await closeAll(clients);
