@@ -37,6 +37,7 @@ function setupMesh() {
       receive: (frame: ServerFrame) => fake.received.push(frame),
       iceServersChanged: (s: readonly unknown[]) => fake.iceServers.push(s),
       setLocalStream: async () => {},
+      setIncomingVideo: () => {},
       close: () => (fake.closed = true),
     } as unknown as Peer;
   };
