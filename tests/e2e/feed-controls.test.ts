@@ -142,6 +142,8 @@ describe("switching a person's incoming video off", () => {
     await alice.getByRole('button', { name: 'Turn off video of Bob' }).click();
     await tile(alice, 'Bob').getByText('Video off (by you)').waitFor();
     await alice.getByRole('button', { name: 'Turn on video of Bob' }).waitFor();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await alice.screenshot({ path: join(SCREENSHOTS, 'feed-controls-video-off.png') });
     // Bob's sender stops: after the renegotiation, his outbound video bytes no longer grow …
     await eventually(async () => expect((await videoSentOver(bob, 1_000))[0]).toBe(0));
     expect(await bob.evaluate(() => (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections
