@@ -47,3 +47,21 @@ export async function openLocalMedia(quality: CameraQuality = 'standard'): Promi
 }
 
 export const stopMedia = (stream: MediaStream | null): void => stream?.getTracks().forEach((track) => track.stop());
+
+/** In-room camera resolutions (applyConstraints on the camera track: no renegotiation). */
+export const RESOLUTIONS = [
+  { label: '240p', width: 320, height: 240 },
+  { label: '360p', width: 640, height: 360 },
+  { label: '480p', width: 640, height: 480 },
+  { label: '720p', width: 1280, height: 720 },
+  { label: '1080p', width: 1920, height: 1080 },
+] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** The resolutions a camera that goes up to `maxHeight` can give (all when it does not say). */
+export const resolutionsUpTo = (maxHeight: number | undefined): Resolution[] =>
+  RESOLUTIONS.filter((r) => maxHeight === undefined || r.height <= maxHeight);
+
+/** The resolution closest to the height the camera reports now. */
+export const nearestResolution = (height: number | undefined, choices: readonly Resolution[] = RESOLUTIONS): Resolution | undefined =>
+  height === undefined ? undefined : [...choices].sort((a, b) => Math.abs(a.height - height) - Math.abs(b.height - height))[0];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { MAX_RECONNECT_TRIES, reconnectDelay } from './backoff.ts';
 import type { ClientFrame, ServerFrame } from './frames.ts';
-import { reconnectDelayFrom, signalingMachine, signalingStatus, type SignalingEmitted } from './machine.ts';
+import { HEARTBEAT_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectDelayFrom, signalingMachine, signalingStatus, type SignalingEmitted } from './machine.ts';
 import type { SocketCommand, SocketInput } from './socket-actor.ts';
 
 const OWN_ID = 'a'.repeat(32);
@@ -126,6 +126,66 @@ describe('signaling: connecting and re-sync', () => {
     s.current().open(1);
     s.actor.send({ type: 'SET_USERNAME', username: 'Ziggy' });
     expect(s.current().sent.at(-1)).toEqual({ receiver: GC, type: 'profile', data: { username: 'Ziggy' } });
+  });
+});
+
+describe('signaling: heartbeat (SimulatedClock)', () => {
+  const ping = (data: number): ClientFrame => ({ receiver: GC, type: 'ping', data });
+
+  it('pings every heartbeatInterval while open and stays open as long as each pong comes back', () => {
+    const s = startSignaling();
+    s.current().open(1_000);
+    s.current().message(pong(1_000));
+    s.clock.increment(HEARTBEAT_INTERVAL_MS - 1);
+    expect(s.current().sent).toEqual(resyncFrames(1_000));
+    s.clock.increment(1);
+    expect(s.current().sent.at(-1)).toEqual(ping(1_001));
+    s.clock.increment(PONG_TIMEOUT_MS - 1);
+    s.current().message(pong(1_001));
+    s.clock.increment(PONG_TIMEOUT_MS * 2);
+    expect(s.status()).toBe('open');
+    s.clock.increment(HEARTBEAT_INTERVAL_MS - PONG_TIMEOUT_MS * 2);
+    expect(s.current().sent.at(-1)).toEqual(ping(1_002));
+    s.current().message(pong(1_002));
+    expect(s.status()).toBe('open');
+    expect(s.sockets).toHaveLength(1);
+    // The heartbeat pongs are passed on like any frame, and do not change the id.
+    expect(s.received().filter((f) => f.type === 'pong')).toHaveLength(3);
+    expect(s.context().ownId).toBe(OWN_ID);
+  });
+
+  it('no pong within pongTimeout: drops the socket and reconnects with backoff, keeping its id', () => {
+    const s = startSignaling();
+    s.current().open(1_000);
+    s.current().message(pong(1_000));
+    s.clock.increment(HEARTBEAT_INTERVAL_MS);
+    // Another frame (or a pong that is not ours) is no answer.
+    s.current().message(chat('still here?'));
+    s.current().message(pong(999));
+    s.clock.increment(PONG_TIMEOUT_MS - 1);
+    expect(s.status()).toBe('open');
+    s.clock.increment(1);
+    expect(s.status()).toBe('reconnecting');
+    expect(s.sockets[0]!.stopped).toBe(true);
+    expect(s.context().retry).toBe(1);
+    expect(s.context().lastClose).toEqual({ code: 1006, reason: 'no pong within 5 s' });
+    expect(s.context().closeReason).toBeNull();
+    expectTryAfter(s, 500);
+    s.current().open(2_000);
+    expect(s.status()).toBe('open');
+    expect(s.current().sent).toEqual(resyncFrames(2_000));
+    expect(s.context().ownId).toBe(OWN_ID);
+    // The new socket's heartbeat starts over from its own open time.
+    s.clock.increment(HEARTBEAT_INTERVAL_MS);
+    expect(s.current().sent.at(-1)).toEqual(ping(2_001));
+  });
+
+  it('sends no heartbeat while connecting or reconnecting', () => {
+    const s = startSignaling();
+    s.current().open(1);
+    s.current().close(1006);
+    s.clock.increment(400);
+    expect(s.sockets[0]!.sent).toEqual(resyncFrames(1));
   });
 });
 

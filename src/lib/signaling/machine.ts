@@ -12,6 +12,11 @@ import { socketActor, type SocketEvent } from './socket-actor.ts';
  * - `connecting`: the first socket is opening.
  * - `open`: frames flow. Entering it re-syncs: `ping` (data = the open time the socket reported),
  *   `get-ice-servers`, `get-room-info`, then `profile` when a username is set.
+ *   Heartbeat: `open.alive` → after `heartbeatInterval` → `open.awaitingPong` sends a `ping` (data =
+ *   open time + n, so each is unique on this socket) and goes back to `alive` on its pong. No pong
+ *   within `pongTimeout`: the server is gone without the socket saying so (a half-open TCP
+ *   connection, a sleeping laptop, a changed network), so the socket is dropped and the machine
+ *   reconnects exactly as after a close; peer connections are not touched.
  * - `reconnecting.waiting` → `reconnecting.connecting`: try `context.retry` of MAX_RECONNECT_TRIES,
  *   after the `reconnectDelay` backoff (random 0–1 s, then 3, 5, 7, 7… s, ±50% jitter).
  * - `leaving`: `bye` sent to ground control; waits for the server's 1000 (or `leaveTimeout`).
@@ -47,8 +52,10 @@ export interface SignalingContext {
   readonly ownId: string | null;
   /** The reconnect try waited for or in progress (1…MAX_RECONNECT_TRIES); 0 when not reconnecting. */
   readonly retry: number;
-  /** `data` of the last ping, which its pong echoes. */
+  /** `data` of the re-sync ping, whose pong tells this client its id. */
   readonly pingData: number | null;
+  /** Heartbeat pings sent on this socket; the outstanding one's data is pingData + heartbeats. */
+  readonly heartbeats: number;
   readonly closeReason: CloseReason | null;
   readonly lastClose: { readonly code: number; readonly reason: string } | null;
   /** The latest room-info and ice-servers the server sent (re-requested on every open). */
@@ -69,6 +76,10 @@ export type SignalingEmitted =
   | { type: 'dropped'; message: ClientFrame; reason: 'not-open' };
 
 export const CloseCode = { normal: 1000, policyViolation: 1008, replaced: 4001, expired: 4003 } as const;
+
+/** A ping every 10 s while open (the server allows far more); 5 s for its pong (it answers at once). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+export const PONG_TIMEOUT_MS = 5_000;
 
 const RETRYABLE: ReadonlySet<CloseReason> = new Set(['gave-up', 'replaced', 'refused']);
 
@@ -99,6 +110,8 @@ export const signalingMachine = setup({
     isRefused: closedWith(CloseCode.policyViolation),
     hasTriesLeft: ({ context }) => context.retry < MAX_RECONNECT_TRIES,
     isRetryable: ({ context }) => context.closeReason !== null && RETRYABLE.has(context.closeReason),
+    isHeartbeatPong: ({ context, event }) =>
+      event.type === 'SOCKET.MESSAGE' && event.frame.type === 'pong' && event.frame.data === (context.pingData ?? 0) + context.heartbeats,
   },
   actions: {
     openSocket: spawnChild('socket', { id: 'socket', input: ({ context }) => ({ url: context.url }) }),
@@ -107,7 +120,18 @@ export const signalingMachine = setup({
       retry: 0,
       closeReason: null,
       pingData: event.type === 'SOCKET.OPENED' ? event.at : null,
+      heartbeats: 0,
     })),
+    sendHeartbeat: enqueueActions(({ context, enqueue }) => {
+      const heartbeats = context.heartbeats + 1;
+      enqueue.assign({ heartbeats });
+      enqueue.sendTo('socket', {
+        type: 'SOCKET.SEND',
+        message: { receiver: GROUND_CONTROL, type: 'ping', data: (context.pingData ?? 0) + heartbeats } satisfies ClientFrame,
+      });
+    }),
+    /** Recorded as an abnormal closure (1006: no close frame), which is what it is. */
+    assignHeartbeatLost: assign({ lastClose: { code: 1006, reason: `no pong within ${PONG_TIMEOUT_MS / 1000} s` } }),
     assignFirstTry: assign({ retry: 1 }),
     assignNextTry: assign(({ context }) => ({ retry: context.retry + 1 })),
     assignStart: assign({ retry: 0, closeReason: null, lastClose: null }),
@@ -155,6 +179,8 @@ export const signalingMachine = setup({
     reconnectDelay: ({ context }) => reconnectDelay(context.retry, Math.random),
     connectTimeout: 10_000,
     leaveTimeout: 2_000,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    pongTimeout: PONG_TIMEOUT_MS,
   },
 }).createMachine({
   id: 'signaling',
@@ -164,6 +190,7 @@ export const signalingMachine = setup({
     ownId: null,
     retry: 0,
     pingData: null,
+    heartbeats: 0,
     closeReason: null,
     lastClose: null,
     roomInfo: null,
@@ -186,6 +213,15 @@ export const signalingMachine = setup({
       },
     },
     open: {
+      initial: 'alive',
+      states: {
+        alive: { after: { heartbeatInterval: 'awaitingPong' } },
+        awaitingPong: {
+          entry: 'sendHeartbeat',
+          after: { pongTimeout: { target: '#signaling.reconnecting', actions: ['assignHeartbeatLost', 'assignFirstTry'] } },
+          on: { 'SOCKET.MESSAGE': { guard: 'isHeartbeatPong', target: 'alive', actions: 'receiveFrame' } },
+        },
+      },
       on: {
         SEND: { actions: 'sendFrame' },
         SET_USERNAME: { actions: ['assignUsername', 'sendProfile'] },

@@ -37,6 +37,7 @@ function setupMesh() {
       receive: (frame: ServerFrame) => fake.received.push(frame),
       iceServersChanged: (s: readonly unknown[]) => fake.iceServers.push(s),
       setLocalStream: async () => {},
+      setIncomingVideo: () => {},
       close: () => (fake.closed = true),
     } as unknown as Peer;
   };
@@ -165,5 +166,23 @@ describe('Mesh', () => {
       { receiver: GC, type: 'bye' },
     ]);
     expect(leaving.peers.every((p) => p.closed)).toBe(true);
+  });
+
+  it("adds the person's own ICE servers after the server's: to existing peers, to new ones, and to later ice-servers", () => {
+    const m = setupMesh();
+    const own = [{ urls: ['turn:127.0.0.1:3479'], username: 'u', credential: 'c' }];
+    m.mesh.setOwnIceServers(own); // before anything is known: only remembered
+    m.ready();
+    m.server(roomInfo(ME, BOB));
+    expect(m.peer(BOB)!.options.iceServers).toEqual([...ICE, ...own]);
+    m.mesh.setOwnIceServers([]);
+    expect(m.peer(BOB)!.iceServers.at(-1)).toEqual(ICE);
+    m.mesh.setOwnIceServers(own);
+    expect(m.peer(BOB)!.iceServers.at(-1)).toEqual([...ICE, ...own]);
+    const fresh = [{ urls: ['stun:127.0.0.1:9999'] }];
+    m.server({ sender: GC, receiver: ME, type: 'ice-servers', data: fresh });
+    expect(m.peer(BOB)!.iceServers.at(-1)).toEqual([...fresh, ...own]);
+    m.server(roomInfo(ME, BOB, CAROL));
+    expect(m.peer(CAROL)!.options.iceServers).toEqual([...fresh, ...own]);
   });
 });

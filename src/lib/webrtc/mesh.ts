@@ -2,6 +2,7 @@ import type { Actor } from 'xstate';
 import type { IceServer } from '$protocol/outbound.ts';
 import { GROUND_CONTROL, isPeerSignal, type ServerFrame } from '../signaling/frames.ts';
 import type { CloseReason, SignalingMachine } from '../signaling/machine.ts';
+import { mergeIceServers } from './ice-servers.ts';
 import { createPeer as createLivePeer, type Peer, type PeerOptions } from './peer.ts';
 
 /**
@@ -9,7 +10,8 @@ import { createPeer as createLivePeer, type Peer, type PeerOptions } from './pee
  * - room-info: a peer for each other client, closed when they are no longer listed;
  * - offer / answer / icecandidate from a client: to its peer (made on the spot if room-info has not
  *   named it yet); bye from a client: its peer closes;
- * - ice-servers: to every peer; a peer's `iceServersWanted` sends get-ice-servers (at most every 2 s);
+ * - ice-servers: to every peer, followed by the person's own servers (setOwnIceServers); a peer's
+ *   `iceServersWanted` sends get-ice-servers (at most every 2 s);
  * - what a peer signals goes out through SEND.
  * Frames that arrive before this client knows its own id (first pong) and its ICE servers are held
  * and handled in order once both are known: politeness and the RTCPeerConnection need them.
@@ -41,6 +43,7 @@ export class Mesh {
   readonly #held: ServerFrame[] = [];
   readonly #unsubscribe: (() => void)[] = [];
   #localStream: MediaStream | null;
+  #ownIceServers: readonly IceServer[] = [];
   #lastIceServersRequest = -Infinity;
 
   constructor(options: MeshOptions) {
@@ -77,6 +80,18 @@ export class Mesh {
     await Promise.all([...this.#peers.values()].map((peer) => peer.setLocalStream(stream)));
   }
 
+  /**
+   * The person's own STUN/TURN servers: added after the server's to every connection now (a
+   * setConfiguration, used at the next ICE gathering or restart) and to every connection made later.
+   */
+  setOwnIceServers(servers: readonly IceServer[]): void {
+    this.#ownIceServers = servers;
+    const fromServer = this.#signaling.getSnapshot().context.iceServers;
+    if (fromServer === null) return;
+    const merged = mergeIceServers(fromServer, servers);
+    for (const peer of this.#peers.values()) peer.iceServersChanged(merged);
+  }
+
   /** Says bye to every peer, then to the server (signaling LEAVE), and closes the peers. */
   leave(): void {
     for (const id of this.#peers.keys()) this.#signaling.send({ type: 'SEND', message: { receiver: id, type: 'bye' } });
@@ -107,7 +122,8 @@ export class Mesh {
       for (const id of [...this.#peers.keys()]) if (!present.has(id)) this.#close(id);
       for (const id of present) this.#peer(id, ownId, iceServers);
     } else if (frame.type === 'ice-servers') {
-      for (const peer of this.#peers.values()) peer.iceServersChanged(frame.data);
+      const merged = mergeIceServers(frame.data, this.#ownIceServers);
+      for (const peer of this.#peers.values()) peer.iceServersChanged(merged);
     } else if (isPeerSignal(frame)) {
       if (frame.sender !== ownId) this.#peer(frame.sender, ownId, iceServers).receive(frame);
     } else if (frame.type === 'bye' && frame.sender !== GROUND_CONTROL) {
@@ -126,7 +142,7 @@ export class Mesh {
     const peer = this.#createPeer({
       ownId,
       peerId: id,
-      iceServers,
+      iceServers: mergeIceServers(iceServers, this.#ownIceServers),
       localStream: this.#localStream,
       signal: (message) => this.#signaling.send({ type: 'SEND', message }),
       onIceServersWanted: () => this.#requestIceServers(),

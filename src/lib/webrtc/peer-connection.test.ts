@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerConnection, selectedCandidatePair } from './peer-connection.ts';
+import { PeerConnection, selectedCandidatePair, withReceiving } from './peer-connection.ts';
 import type { ConnectionEvent, PeerCommand } from './peer-machine.ts';
 
 /**
@@ -22,6 +22,7 @@ class FakePeerConnection {
   oniceconnectionstatechange: (() => void) | null = null;
   onsignalingstatechange: (() => void) | null = null;
   ontrack: ((e: unknown) => void) | null = null;
+  transceivers: { direction: RTCRtpTransceiverDirection; currentDirection: RTCRtpTransceiverDirection | null; receiver: { track: { kind: string } } }[] = [];
 
   constructor(configuration: RTCConfiguration) {
     this.configuration = configuration;
@@ -52,6 +53,9 @@ class FakePeerConnection {
   }
   restartIce() {
     this.calls.push('restartIce()');
+  }
+  getTransceivers() {
+    return this.transceivers;
   }
   getConfiguration() {
     return this.configuration;
@@ -229,5 +233,35 @@ describe('selectedCandidatePair', () => {
 
   it('is null before any pair is selected', () => {
     expect(selectedCandidatePair(report([['T1', { type: 'transport' }]]))).toBeNull();
+  });
+});
+
+describe('switching incoming video off and on', () => {
+  it('withReceiving adds or removes recv and keeps send', () => {
+    expect(withReceiving('sendrecv', false)).toBe('sendonly');
+    expect(withReceiving('sendonly', true)).toBe('sendrecv');
+    expect(withReceiving('recvonly', false)).toBe('inactive');
+    expect(withReceiving('inactive', true)).toBe('recvonly');
+    expect(withReceiving('sendrecv', true)).toBe('sendrecv');
+    expect(withReceiving('stopped', true)).toBe('stopped');
+  });
+
+  it('flips only video transceivers, and answers a later offer with the new video transceiver off too', async () => {
+    const d = driver();
+    const t = (kind: string, direction: RTCRtpTransceiverDirection) => ({ direction, currentDirection: direction, receiver: { track: { kind } } });
+    d.fake.transceivers = [t('audio', 'sendrecv'), t('video', 'sendrecv'), t('video', 'recvonly')];
+    await d.connection.execute({ type: 'setIncomingVideo', enabled: false });
+    expect(d.fake.transceivers.map((x) => x.direction)).toEqual(['sendrecv', 'sendonly', 'inactive']);
+
+    // A remote offer adds a video transceiver: it is switched off before the answer is made.
+    const run = d.connection.execute({ type: 'setRemoteDescription', description: { type: 'offer', sdp: 'o' } });
+    await flush();
+    d.fake.transceivers.push(t('video', 'recvonly'));
+    await d.settle();
+    await run;
+    expect(d.fake.transceivers.map((x) => x.direction)).toEqual(['sendrecv', 'sendonly', 'inactive', 'inactive']);
+
+    await d.connection.execute({ type: 'setIncomingVideo', enabled: true });
+    expect(d.fake.transceivers.map((x) => x.direction)).toEqual(['sendrecv', 'sendrecv', 'recvonly', 'recvonly']);
   });
 });

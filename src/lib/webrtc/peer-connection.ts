@@ -27,6 +27,17 @@ export interface PeerConnectionOptions {
   readonly createPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
 }
 
+/**
+ * A transceiver direction with receiving switched on or off, sending left as it is:
+ * sendrecv ⇄ sendonly, recvonly ⇄ inactive. (The original client flipped sendrecv to sendonly.)
+ */
+export function withReceiving(direction: RTCRtpTransceiverDirection, receive: boolean): RTCRtpTransceiverDirection {
+  if (direction === 'stopped') return direction;
+  const sends = direction === 'sendrecv' || direction === 'sendonly';
+  if (receive) return sends ? 'sendrecv' : 'recvonly';
+  return sends ? 'sendonly' : 'inactive';
+}
+
 const toRtcIceServers = (iceServers: readonly IceServer[]): RTCIceServer[] =>
   iceServers.map((s) => ({
     urls: [...s.urls],
@@ -70,6 +81,7 @@ export class PeerConnection {
   readonly #report: (event: ConnectionEvent) => void;
   #queue: Promise<void>;
   #closed = false;
+  #incomingVideo = true;
   readonly #remoteStreams = new Map<string, MediaStream>();
   readonly #senders = new Map<string, RTCRtpSender>();
 
@@ -167,6 +179,15 @@ export class PeerConnection {
     for (const [kind, sender] of this.#senders) if (!kinds.has(kind) && sender.track) await sender.replaceTrack(null);
   }
 
+  /** Sets every live video transceiver's direction to (not) receive; a change fires negotiationneeded. */
+  #applyIncomingVideo(): void {
+    for (const transceiver of this.#pc.getTransceivers()) {
+      if (transceiver.receiver.track.kind !== 'video' || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped') continue;
+      const direction = withReceiving(transceiver.direction, this.#incomingVideo);
+      if (transceiver.direction !== direction) transceiver.direction = direction;
+    }
+  }
+
   #emit(event: ConnectionEvent): void {
     if (!this.#closed) this.#report(event);
   }
@@ -204,6 +225,8 @@ export class PeerConnection {
         }
         case 'setRemoteDescription':
           await pc.setRemoteDescription({ type: command.description.type, sdp: command.description.sdp });
+          // An offer may bring a new video transceiver (recvonly): it answers as switched off too.
+          if (command.description.type === 'offer' && !this.#incomingVideo) this.#applyIncomingVideo();
           this.#emit({ type: 'REMOTE_DESCRIPTION_SET', descriptionType: command.description.type });
           return;
         case 'addIceCandidate':
@@ -218,6 +241,10 @@ export class PeerConnection {
           return;
         case 'setConfiguration':
           pc.setConfiguration({ ...pc.getConfiguration(), iceServers: toRtcIceServers(command.iceServers) });
+          return;
+        case 'setIncomingVideo':
+          this.#incomingVideo = command.enabled;
+          this.#applyIncomingVideo();
           return;
         case 'readStats':
           this.#emit({ type: 'STATS_READ', candidatePair: selectedCandidatePair(await pc.getStats()) });

@@ -171,6 +171,45 @@ describe('peer: glare (both sides offer at once)', () => {
   });
 });
 
+describe('peer: switching incoming video off and on', () => {
+  const off: PeerEvent = { type: 'INCOMING_VIDEO_SET', enabled: false };
+  const on: PeerEvent = { type: 'INCOMING_VIDEO_SET', enabled: true };
+
+  it('asks the connection to stop receiving video; the negotiation it causes is an ordinary offer', () => {
+    const then = given(impolite).when(off);
+    expect(then.commands).toEqual([{ type: 'setIncomingVideo', enabled: false }]);
+    expect(then.negotiation).toBe('stable');
+    expect(peerView(then.next).incomingVideo).toBe(false);
+    const offering = given(impolite, off).when(NEGOTIATION_NEEDED);
+    expect(offering.negotiation).toBe('makingOffer');
+    expect(given(impolite, off).when(on).commands).toEqual([{ type: 'setIncomingVideo', enabled: true }]);
+  });
+
+  it('does nothing when asked for what is already so', () => {
+    expect(given(impolite).when(on).commands).toEqual([]);
+    expect(given(impolite, off).when(off).commands).toEqual([]);
+  });
+
+  it('in glare: the switch applies at once, and its negotiation waits for stable', () => {
+    // Impolite, holding its own offer, ignoring theirs: the switch is recorded and sent to the connection …
+    const during = given(impolite, NEGOTIATION_NEEDED, localOfferSet, offer('theirs')).when(off);
+    expect(during.commands).toEqual([{ type: 'setIncomingVideo', enabled: false }]);
+    expect(during.negotiation).toBe('haveLocalOffer');
+    // … negotiationneeded is queued, and offered once the answer is in.
+    const queued = given(impolite, NEGOTIATION_NEEDED, localOfferSet, offer('theirs'), off).when(NEGOTIATION_NEEDED);
+    expect(region(queued.next, 'offerRequest')).toBe('queued');
+    const after = given(impolite, NEGOTIATION_NEEDED, localOfferSet, offer('theirs'), off, NEGOTIATION_NEEDED, answer()).when(remoteAnswerSet);
+    expect(after.negotiation).toBe('makingOffer');
+    expect(after.commands).toEqual([{ type: 'setLocalDescription' }]);
+
+    // Polite, its own offer given up for theirs: switched off while answering, offered after.
+    const polite1 = given(polite, NEGOTIATION_NEEDED, offer('theirs'), off, NEGOTIATION_NEEDED, localOfferSet, remoteOfferSet).when(localAnswerSet);
+    expect(polite1.signals.map((s) => s.type)).toEqual(['answer']);
+    expect(polite1.negotiation).toBe('makingOffer');
+    expect(peerView(polite1.next).incomingVideo).toBe(false);
+  });
+});
+
 describe('peer: remote candidates', () => {
   it('queues candidates that come before any remote description and adds them once it is set', () => {
     const early = given(impolite).when(remoteCandidate(1));

@@ -34,7 +34,9 @@ import type { ClientFrame } from '../signaling/frames.ts';
  *   pc.restartIce(), which fires negotiationneeded and goes through the negotiation above.
  * Then `closed` (final) on PEER_LEFT: the connection is closed.
  *
- * Events: from the room DESCRIPTION_RECEIVED, CANDIDATE_RECEIVED, ICE_SERVERS_CHANGED, PEER_LEFT;
+ * Events: from the room DESCRIPTION_RECEIVED, CANDIDATE_RECEIVED, ICE_SERVERS_CHANGED, INCOMING_VIDEO_SET
+ * (the person here switched this peer's video off or on: a `setIncomingVideo` command, whose
+ * direction change fires negotiationneeded and so goes through `negotiation` like any offer), PEER_LEFT;
  * from peer-connection.ts the ConnectionEvent union below.
  * Emitted: `command` (for peer-connection.ts), `signal` (a frame for the signaling SEND),
  * `iceServersWanted` (the room sends get-ice-servers and forwards the reply as ICE_SERVERS_CHANGED).
@@ -67,6 +69,12 @@ export type PeerCommand =
   | { type: 'rollback' }
   | { type: 'restartIce' }
   | { type: 'setConfiguration'; iceServers: readonly IceServer[] }
+  /**
+   * Receive this person's video or not: every video transceiver's direction gains or loses `recv`
+   * (sendrecv ⇄ sendonly, recvonly ⇄ inactive). A changed direction fires negotiationneeded, so the
+   * change reaches the other side through the negotiation below, and their sender stops sending.
+   */
+  | { type: 'setIncomingVideo'; enabled: boolean }
   | { type: 'readStats' }
   | { type: 'close' };
 
@@ -89,6 +97,8 @@ export type RoomEvent =
   | { type: 'DESCRIPTION_RECEIVED'; description: SessionDescription }
   | { type: 'CANDIDATE_RECEIVED'; candidate: Candidate }
   | { type: 'ICE_SERVERS_CHANGED'; iceServers: readonly IceServer[] }
+  /** The person here switched this peer's incoming video off (false) or on (true). */
+  | { type: 'INCOMING_VIDEO_SET'; enabled: boolean }
   | { type: 'PEER_LEFT' };
 
 export type PeerEvent = ConnectionEvent | RoomEvent;
@@ -120,6 +130,8 @@ export interface PeerContext {
   readonly iceConnectionState: IceConnectionState;
   readonly signalingState: SignalingState;
   readonly remoteStreamIds: readonly string[];
+  /** Whether we ask to receive this person's video (switched off by the person here: false). */
+  readonly incomingVideo: boolean;
   readonly candidatePair: CandidatePair | null;
   readonly lastError: { readonly command: PeerCommand['type']; readonly message: string } | null;
 }
@@ -162,6 +174,7 @@ export const peerMachine = setup({
       const ufrag = event.candidate.usernameFragment;
       return ufrag == null || context.ignoredOffer.ufrag === null || ufrag === context.ignoredOffer.ufrag;
     },
+    changesIncomingVideo: ({ context, event }) => event.type === 'INCOMING_VIDEO_SET' && event.enabled !== context.incomingVideo,
     isConnected: ({ event }) => event.type === 'CONNECTION_STATE_CHANGED' && event.state === 'connected',
     isFailed: ({ event }) => event.type === 'CONNECTION_STATE_CHANGED' && event.state === 'failed',
     isNotConnected: ({ event }) =>
@@ -209,6 +222,12 @@ export const peerMachine = setup({
       if (event.type !== 'ICE_SERVERS_CHANGED') throw new Error(`setConfiguration on ${event.type}`);
       return command({ type: 'setConfiguration', iceServers: event.iceServers });
     }),
+    /** Only records the wish and tells the connection; the negotiation it causes comes back as NEGOTIATION_NEEDED. */
+    setIncomingVideo: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'INCOMING_VIDEO_SET') return;
+      enqueue.assign({ incomingVideo: event.enabled });
+      enqueue.emit(command({ type: 'setIncomingVideo', enabled: event.enabled }));
+    }),
     readStats: emit(command({ type: 'readStats' })),
     closeConnection: emit(command({ type: 'close' })),
     assignError: assign(({ context, event }) => {
@@ -245,6 +264,7 @@ export const peerMachine = setup({
     iceConnectionState: 'new',
     signalingState: 'stable',
     remoteStreamIds: [],
+    incomingVideo: true,
     candidatePair: null,
     lastError: null,
   }),
@@ -259,6 +279,7 @@ export const peerMachine = setup({
         SIGNALING_STATE_CHANGED: { actions: 'assignSignalingState' },
         STREAMS_CHANGED: { actions: 'assignStreams' },
         STATS_READ: { actions: 'assignCandidatePair' },
+        INCOMING_VIDEO_SET: { guard: 'changesIncomingVideo', actions: 'setIncomingVideo' },
       },
       states: {
         negotiation: {
@@ -436,6 +457,7 @@ export interface PeerView {
   readonly iceConnectionState: IceConnectionState;
   readonly signalingState: SignalingState;
   readonly remoteStreamIds: readonly string[];
+  readonly incomingVideo: boolean;
   readonly candidatePair: CandidatePair | null;
 }
 
@@ -451,6 +473,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
     iceConnectionState: context.iceConnectionState,
     signalingState: context.signalingState,
     remoteStreamIds: context.remoteStreamIds,
+    incomingVideo: context.incomingVideo,
     candidatePair: context.candidatePair,
   };
 }

@@ -19,6 +19,8 @@ export interface Peer {
   /** Forward every ice-servers reply; used at the next ICE (re)start. */
   iceServersChanged(iceServers: readonly IceServer[]): void;
   setLocalStream(stream: MediaStream | null): Promise<void>;
+  /** Receive this person's video (true) or switch it off to save bandwidth (false). */
+  setIncomingVideo(enabled: boolean): void;
   /** The person left (room-info without them, or bye): closes the connection. */
   close(): void;
 }
@@ -79,6 +81,7 @@ export function createPeer(options: PeerOptions): Peer {
     },
     iceServersChanged: (iceServers) => actor.send({ type: 'ICE_SERVERS_CHANGED', iceServers }),
     setLocalStream: (stream) => connection.setLocalStream(stream),
+    setIncomingVideo: (enabled) => actor.send({ type: 'INCOMING_VIDEO_SET', enabled }),
     close: () => actor.send({ type: 'PEER_LEFT' }),
   };
 }

@@ -63,3 +63,39 @@ export function inboundStats(page: Page): Promise<InboundTotals[]> {
     );
   });
 }
+
+/** Video bytes sent (outbound-rtp, kind video) by each of the page's open peer connections. */
+export function outboundVideoBytes(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
+    const open = pcs.filter((pc) => pc.connectionState !== 'closed' && pc.getSenders().length > 0);
+    return Promise.all(
+      open.map(async (pc) => {
+        let bytes = 0;
+        (await pc.getStats()).forEach((stat: { type: string; kind?: string; bytesSent?: number }) => {
+          if (stat.type === 'outbound-rtp' && stat.kind === 'video') bytes += stat.bytesSent ?? 0;
+        });
+        return bytes;
+      }),
+    );
+  });
+}
+
+/**
+ * The ICE servers each open peer connection is configured with (getConfiguration()): URLs, username,
+ * and whether a credential is set — never the credential itself.
+ */
+export function configuredIceServers(page: Page): Promise<{ urls: string[]; username: string | null; hasCredential: boolean }[][]> {
+  return page.evaluate(() => {
+    const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
+    return pcs
+      .filter((pc) => pc.connectionState !== 'closed' && pc.getSenders().length > 0)
+      .map((pc) =>
+        (pc.getConfiguration().iceServers ?? []).map((s) => ({
+          urls: typeof s.urls === 'string' ? [s.urls] : [...s.urls],
+          username: s.username ?? null,
+          hasCredential: typeof s.credential === 'string' && s.credential.length > 0,
+        })),
+      );
+  });
+}
