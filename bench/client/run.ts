@@ -159,8 +159,8 @@ export async function runClient(settings: Settings, budgets: Budgets, print: (te
   const [server, browser] = await Promise.all([startCamus(), launchCallBrowser()]);
   try {
     const js = await roomJavaScript(browser, server);
-    // One unmeasured call first: the browser's first call pays one-off costs (codecs, GPU-less compositor).
-    const coldMs = await firstFrame(browser, server, 0);
+    // One unmeasured call first (not in --quick): the browser's first call pays one-off costs.
+    const coldMs = settings.quick ? NaN : await firstFrame(browser, server, 0);
     const camus: number[] = [];
     const bare: number[] = [];
     for (let run = 1; run <= runs; run++) {
@@ -180,7 +180,7 @@ export async function runClient(settings: Settings, budgets: Budgets, print: (te
         ['max, ms', b.max, c.max, ''],
       ], [
         'camus: fresh room and browser contexts per call; Alice already in, Bob\'s devices open; from Bob\'s click to his first frame decoded from Alice.',
-        `baseline: two RTCPeerConnections in one blank page of the same browser, signaled in-process, from the first call to a decoded frame. One unmeasured camus call first (it took ${Math.round(coldMs)} ms).`,
+        `baseline: two RTCPeerConnections in one blank page of the same browser, signaled in-process, from the first call to a decoded frame.${settings.quick ? '' : ` One unmeasured camus call first (it took ${Math.round(coldMs)} ms).`}`,
       ]),
     );
     print(

@@ -100,7 +100,13 @@ async function call(size: number, run: number): Promise<void> {
     const failed = checks.flatMap((c, i) => (c.status === 'rejected' ? [i] : []));
     if (failed.length > 0) {
       const details = await Promise.all(
-        failed.map(async (i) => `${names[i]}: ${(checks[i] as PromiseRejectedResult).reason?.message} [${await describeConnections(pages[i]!).catch(() => '?')}]`),
+        failed.map(async (i) => {
+          const page = pages[i]!;
+          const reason = (checks[i] as PromiseRejectedResult).reason?.message;
+          // What the page says: connecting / reconnecting / session ended, and how many it counts.
+          const said = await page.locator('[role=status], #people-title').allInnerTexts().catch(() => ['?']);
+          return `${names[i]}: ${reason} [${await describeConnections(page).catch(() => '?')}] page: ${JSON.stringify(said.filter((t) => t.trim() !== ''))}`;
+        }),
       );
       throw new Error(details.join(' | '));
     }

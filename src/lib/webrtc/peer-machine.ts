@@ -281,7 +281,7 @@ export const peerMachine = setup({
             /**
              * The polite side's first offer waits for the impolite side's (both sides usually add their
              * tracks at once, so glare is the rule). Chromium can leave a connection whose fresh offer is
-             * rolled back never gathering a candidate, for good (seen 1 in ~50 three-person calls here,
+             * rolled back never gathering a candidate, for good (2 of 50 three-person calls here,
              * despite the warm-up in peer-connection.ts); answering instead of rolling back avoids it.
              * A peer that sends nothing never offers: then we offer after `politeOfferDelay`.
              */
