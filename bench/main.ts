@@ -3,11 +3,12 @@
  * against a bare `ws` relay (bench/baseline/server.ts) driven by the same generator, and reported as a
  * ratio; absolute numbers are printed too. Budgets are reported, and fail the run only with --strict.
  *
- * Parts: load (+ baseline), ramp, idle, join, store, replay, startup. Part 4 (browser client timings)
- * plugs in as one more entry of `parts` below: a function that prints its table and adds its budgets.
+ * Parts: load (+ baseline), ramp, idle, join, store, replay, startup, and client (part 4: headless
+ * Chromium, bench/client/run.ts).
  */
 import { rmSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
+import { runClient } from './client/run.ts';
 import { Generator } from './load/generator-client.ts';
 import { runIdle, runJoin, runLoad, runRamp } from './load/run.ts';
 import { Budgets, jsonLine } from './lib/report.ts';
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     store: () => runStore(settings, budgets, print),
     replay: async () => runReplay(await bigLog(), budgets, print),
     startup: async () => runStartup(await bigLog(), settings, budgets, print),
+    client: () => runClient(settings, budgets, print),
   };
   let failed = false;
   try {

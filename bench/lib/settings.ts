@@ -1,5 +1,5 @@
 /** What a run does: parts, durations and sizes. `--quick` is the CI run (under two minutes). */
-export const PARTS = ['load', 'ramp', 'idle', 'join', 'store', 'replay', 'startup'] as const;
+export const PARTS = ['load', 'ramp', 'idle', 'join', 'store', 'replay', 'startup', 'client'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Settings {
@@ -39,6 +39,7 @@ Parts (default: all; "baseline" runs with "load", as every figure has its baseli
   store     event-store appends/s on SQLite and PostgreSQL, batches of 1, 10, 100
   replay    events folded per second through the machines
   startup   the real server's start with a large log, until "listening"
+  client    headless Chromium: "Enter room" to the first remote frame (median of 10; --quick 3), room page JS size
 
 Options:
   --quick              short durations and sizes (CI)

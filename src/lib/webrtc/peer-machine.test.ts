@@ -34,6 +34,8 @@ const localOfferSet: PeerEvent = { type: 'LOCAL_DESCRIPTION_SET', description: {
 const localAnswerSet: PeerEvent = { type: 'LOCAL_DESCRIPTION_SET', description: { type: 'answer', sdp: sdp('localAnswer', 'answer') } };
 const remoteOfferSet: PeerEvent = { type: 'REMOTE_DESCRIPTION_SET', descriptionType: 'offer' };
 const remoteAnswerSet: PeerEvent = { type: 'REMOTE_DESCRIPTION_SET', descriptionType: 'answer' };
+/** The polite side's `politeOfferDelay` firing in `awaitingOffer` (its first offer waits for theirs). */
+const politeOfferDue = { type: 'xstate.after.politeOfferDelay.peer.active.negotiation.awaitingOffer' } as unknown as PeerEvent;
 const connection = (state: 'connecting' | 'connected' | 'disconnected' | 'failed'): PeerEvent => ({ type: 'CONNECTION_STATE_CHANGED', state });
 
 type Input = { ownId: string; peerId: string };
@@ -148,26 +150,54 @@ describe('peer: glare (both sides offer at once)', () => {
   });
 
   it('polite, holding its offer: accepts the remote offer (implicit rollback) and answers it', () => {
-    const step1 = given(polite, NEGOTIATION_NEEDED, localOfferSet).when(offer('theirs'));
+    const step1 = given(polite, NEGOTIATION_NEEDED, politeOfferDue, localOfferSet).when(offer('theirs'));
     expect(step1.negotiation).toBe('applyingOffer');
     expect(step1.commands).toEqual([{ type: 'setRemoteDescription', description: { type: 'offer', sdp: sdp('theirs') } }]);
-    const step2 = given(polite, NEGOTIATION_NEEDED, localOfferSet, offer('theirs')).when(remoteOfferSet);
+    const step2 = given(polite, NEGOTIATION_NEEDED, politeOfferDue, localOfferSet, offer('theirs')).when(remoteOfferSet);
     expect(step2.commands).toEqual([{ type: 'setLocalDescription' }]);
-    const step3 = given(polite, NEGOTIATION_NEEDED, localOfferSet, offer('theirs'), remoteOfferSet).when(localAnswerSet);
+    const step3 = given(polite, NEGOTIATION_NEEDED, politeOfferDue, localOfferSet, offer('theirs'), remoteOfferSet).when(localAnswerSet);
     expect(step3.signals.map((s) => s.type)).toEqual(['answer']);
     expect(step3.negotiation).toBe('stable');
   });
 
   it('polite, still making its offer: accepts the remote offer and never sends the offer it gave up', () => {
-    const step1 = given(polite, NEGOTIATION_NEEDED).when(offer('theirs'));
+    const step1 = given(polite, NEGOTIATION_NEEDED, politeOfferDue).when(offer('theirs'));
     expect(step1.negotiation).toBe('applyingOffer');
     expect(step1.commands.map((c) => c.type)).toEqual(['setRemoteDescription']);
-    const stale = given(polite, NEGOTIATION_NEEDED, offer('theirs')).when(localOfferSet);
+    const stale = given(polite, NEGOTIATION_NEEDED, politeOfferDue, offer('theirs')).when(localOfferSet);
     expect(stale.signals).toEqual([]);
     expect(stale.commands).toEqual([]);
     expect(stale.negotiation).toBe('applyingOffer');
-    const answered = given(polite, NEGOTIATION_NEEDED, offer('theirs'), localOfferSet, remoteOfferSet).when(localAnswerSet);
+    const answered = given(polite, NEGOTIATION_NEEDED, politeOfferDue, offer('theirs'), localOfferSet, remoteOfferSet).when(localAnswerSet);
     expect(answered.signals.map((s) => s.type)).toEqual(['answer']);
+  });
+
+  it('polite, first negotiation: waits for their offer instead of making one, and answers it', () => {
+    const waiting = given(polite).when(NEGOTIATION_NEEDED);
+    expect(waiting.negotiation).toBe('awaitingOffer');
+    expect(waiting.commands).toEqual([]);
+    const step1 = given(polite, NEGOTIATION_NEEDED).when(offer('theirs'));
+    expect(step1.negotiation).toBe('applyingOffer');
+    expect(step1.commands.map((c) => c.type)).toEqual(['setRemoteDescription']);
+    const answered = given(polite, NEGOTIATION_NEEDED, offer('theirs'), remoteOfferSet).when(localAnswerSet);
+    expect(answered.signals.map((s) => s.type)).toEqual(['answer']);
+    expect(answered.negotiation).toBe('stable');
+  });
+
+  it('polite, first negotiation: offers itself when no offer came within politeOfferDelay', () => {
+    const then = given(polite, NEGOTIATION_NEEDED).when(politeOfferDue);
+    expect(then.negotiation).toBe('makingOffer');
+    expect(then.commands).toEqual([{ type: 'setLocalDescription' }]);
+  });
+
+  it('polite, once a remote description is set: offers at once (renegotiation, ICE restart)', () => {
+    const then = given(polite, offer(), remoteOfferSet, localAnswerSet).when(NEGOTIATION_NEEDED);
+    expect(then.negotiation).toBe('makingOffer');
+    expect(then.commands).toEqual([{ type: 'setLocalDescription' }]);
+  });
+
+  it('impolite: offers at once, even the first time', () => {
+    expect(given(impolite).when(NEGOTIATION_NEEDED).negotiation).toBe('makingOffer');
   });
 });
 

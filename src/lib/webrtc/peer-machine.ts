@@ -16,7 +16,9 @@ import type { ClientFrame } from '../signaling/frames.ts';
  * - `negotiation` (what the sample keeps in makingOffer / ignoreOffer / srdAnswerPending):
  *   `stable` → NEGOTIATION_NEEDED → `makingOffer` (setLocalDescription()) → `haveLocalOffer` (offer
  *   sent) → answer → `applyingAnswer` → `stable`; a remote offer → `applyingOffer` → `answering`
- *   (setLocalDescription() makes the answer) → `stable`.
+ *   (setLocalDescription() makes the answer) → `stable`. The polite side's first NEGOTIATION_NEEDED
+ *   (no remote description yet) goes to `awaitingOffer` instead: it answers the impolite side's
+ *   offer, or offers itself after `politeOfferDelay` (see that state for why).
  *   An offer that collides (we are making or holding an offer, or still answering, and are not
  *   `stable` or `applyingAnswer`): the impolite side ignores it and keeps its own; the polite side
  *   applies it (setRemoteDescription rolls its own offer back implicitly) and answers. A local
@@ -169,6 +171,7 @@ export const peerMachine = setup({
     hasQueuedOffer: stateIs('offerRequest.queued'),
     isMakingOffer: stateIs('negotiation.makingOffer'),
     hasRemoteDescription: stateIs('remoteDescription.present'),
+    isFirstPoliteOffer: and([not('isImpolite'), not('hasRemoteDescription')]),
     belongsToIgnoredOffer: ({ context, event }) => {
       if (event.type !== 'CANDIDATE_RECEIVED' || context.ignoredOffer === null) return false;
       const ufrag = event.candidate.usernameFragment;
@@ -248,6 +251,7 @@ export const peerMachine = setup({
     connectTimeout: 15_000,
     statsInterval: 10_000,
     politeRestartDelay: 5_000,
+    politeOfferDelay: 1_500,
     iceServersTimeout: 3_000,
   },
 }).createMachine({
@@ -290,8 +294,21 @@ export const peerMachine = setup({
             stable: {
               always: { guard: 'hasQueuedOffer', target: 'makingOffer' },
               on: {
-                NEGOTIATION_NEEDED: 'makingOffer',
+                NEGOTIATION_NEEDED: [{ guard: 'isFirstPoliteOffer', target: 'awaitingOffer' }, { target: 'makingOffer' }],
                 // An answer while stable is a late one for an offer we rolled back: dropped.
+                DESCRIPTION_RECEIVED: { guard: 'isOffer', target: 'applyingOffer', actions: 'acceptDescription' },
+              },
+            },
+            /**
+             * The polite side's first offer waits for the impolite side's (both sides usually add their
+             * tracks at once, so glare is the rule). Chromium can leave a connection whose fresh offer is
+             * rolled back never gathering a candidate, for good (2 of 50 three-person calls here,
+             * despite the warm-up in peer-connection.ts); answering instead of rolling back avoids it.
+             * A peer that sends nothing never offers: then we offer after `politeOfferDelay`.
+             */
+            awaitingOffer: {
+              after: { politeOfferDelay: 'makingOffer' },
+              on: {
                 DESCRIPTION_RECEIVED: { guard: 'isOffer', target: 'applyingOffer', actions: 'acceptDescription' },
               },
             },

@@ -99,3 +99,86 @@ export function configuredIceServers(page: Page): Promise<{ urls: string[]; user
       );
   });
 }
+
+// ---- Shared by the admission, signaling-cut and consecutive-runs tests (and bench/client). ----
+
+/** Polls `check` until it passes (expect inside), or rethrows its last failure after `timeout` ms. */
+export async function eventually(check: () => Promise<void>, timeout = 15_000, interval = 200): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+}
+
+/** On the pre-join panel: waits for the devices, types the nickname, clicks "Enter room", waits for the call. */
+export async function enterFromPreJoin(page: Page, name: string): Promise<void> {
+  await page.getByText('Camera and microphone ready.').waitFor();
+  await page.getByLabel('Nickname').fill(name);
+  await page.getByRole('button', { name: 'Enter room' }).click();
+  await page.getByRole('toolbar', { name: 'Call controls' }).waitFor();
+}
+
+/** The remote feed labelled with a person's name. */
+export const feedOf = (page: Page, name: string) => page.getByRole('figure', { name, exact: true });
+
+/** Frames the <video> of `name`'s feed has shown so far. */
+export const framesShownFor = (page: Page, name: string): Promise<number> =>
+  feedOf(page, name).locator('video').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+
+export interface MediaCheck {
+  /** Connections receiving, and per connection the frames decoded and audio bytes gained in the window. */
+  readonly frames: number[];
+  readonly audioBytes: number[];
+  /** Per named person: frames their <video> showed in the window. */
+  readonly shown: Record<string, number>;
+}
+
+/**
+ * Waits (up to `timeout`) until `page` has one open connection per other person, each with a decoded
+ * frame and audio bytes, then measures how many more frames and bytes arrive over `windowMs`.
+ * It measures; callers assert (expectMediaFlowing below does the usual assertions).
+ */
+export async function measureMedia(page: Page, others: readonly string[], { windowMs = 2_000, timeout = 20_000 } = {}): Promise<MediaCheck> {
+  await eventually(async () => {
+    const stats = await inboundStats(page);
+    const receiving = stats.filter((s) => s.videoStreams > 0 && s.framesDecoded > 0 && s.audioBytes > 0);
+    if (receiving.length !== others.length) throw new Error(`${receiving.length} of ${others.length} connections receive media`);
+    for (const name of others) await feedOf(page, name).waitFor({ timeout: 1_000 });
+  }, timeout);
+  const before = await inboundStats(page);
+  const shownBefore = await Promise.all(others.map((name) => framesShownFor(page, name)));
+  await new Promise((r) => setTimeout(r, windowMs));
+  const after = await inboundStats(page);
+  const shownAfter = await Promise.all(others.map((name) => framesShownFor(page, name)));
+  if (after.length !== before.length) throw new Error(`connections changed from ${before.length} to ${after.length} while measuring`);
+  return {
+    frames: after.map((s, i) => s.framesDecoded - before[i]!.framesDecoded),
+    audioBytes: after.map((s, i) => s.audioBytes - before[i]!.audioBytes),
+    shown: Object.fromEntries(others.map((name, i) => [name, shownAfter[i]! - shownBefore[i]!])),
+  };
+}
+
+/**
+ * Throws unless `page` receives video (decoded frames rising on every connection, and frames shown in
+ * every named feed) and audio (inbound bytes rising) from each of `others`. At the fake camera's
+ * ~20 fps, `minFrames` in `windowMs` is a low bar that a stalled stream still cannot pass.
+ */
+export async function expectMediaFlowing(
+  page: Page,
+  others: readonly string[],
+  { windowMs = 2_000, minFrames = 10, minAudioBytes = 1_000, timeout = 20_000 } = {},
+): Promise<MediaCheck> {
+  const check = await measureMedia(page, others, { windowMs, timeout });
+  const problems: string[] = [];
+  if (check.frames.length !== others.length) problems.push(`${check.frames.length} connections for ${others.length} people`);
+  check.frames.forEach((n, i) => n <= minFrames && problems.push(`connection ${i}: ${n} frames decoded`));
+  check.audioBytes.forEach((n, i) => n <= minAudioBytes && problems.push(`connection ${i}: ${n} audio bytes`));
+  for (const [name, n] of Object.entries(check.shown)) if (n <= minFrames) problems.push(`${name}'s feed: ${n} frames shown`);
+  if (problems.length > 0) throw new Error(`media is not flowing in ${windowMs} ms: ${problems.join('; ')}`);
+  return check;
+}

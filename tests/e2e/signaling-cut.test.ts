@@ -1,0 +1,96 @@
+// The signaling socket is cut for 10 s during a call, while the server keeps running: the browsers
+// reach the real server through a TCP proxy (support/tcp-proxy.ts) that drops every connection and
+// refuses new ones for 10 s. Media goes peer to peer and must keep flowing throughout; the pages say
+// "Reconnecting…", and once the proxy carries connections again the banner clears, the same peer
+// connections carry on (none is made again), and chat works both ways.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRoom } from '../support/protocol-client.ts';
+import { killLeftovers, startServer, type RunningServer } from '../support/server.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { enterFromPreJoin, eventually, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
+
+const CUT_MS = 10_000;
+
+let server: RunningServer;
+let proxy: TcpProxy;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchCallBrowser()]);
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: server.port });
+});
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  await browser?.close();
+  await proxy?.close();
+  await server?.stop();
+  await killLeftovers();
+});
+
+async function enter(slug: string, name: string): Promise<Page> {
+  const { context, page } = await openPerson(browser);
+  contexts.push(context);
+  await page.goto(`${proxy.baseUrl}/room/${slug}`);
+  await enterFromPreJoin(page, name);
+  return page;
+}
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const banner = (page: Page) => page.getByText('Reconnecting…');
+/** Every RTCPeerConnection the page ever made (the test init script records them; see support/browser.ts). */
+const connectionsMade = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections.length);
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+async function expectChatBothWays(alice: Page, bob: Page, tag: string): Promise<void> {
+  await say(alice, `Alice ${tag}`);
+  await eventually(async () => expect(await messages(bob).innerText()).toContain(`Alice ${tag}`));
+  await say(bob, `Bob ${tag}`);
+  await eventually(async () => expect(await messages(alice).innerText()).toContain(`Bob ${tag}`));
+}
+
+describe('the signaling socket cut for 10 s, the server still up', () => {
+  it('keeps video and audio flowing, shows "Reconnecting…", then clears it and chat works both ways', { timeout: 120_000 }, async () => {
+    const slug = await createRoom(server.baseUrl, 'Signaling cut');
+    const alice = await enter(slug, 'Alice');
+    const bob = await enter(slug, 'Bob');
+    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+    await expectChatBothWays(alice, bob, 'before the cut');
+    const made = await Promise.all([connectionsMade(alice), connectionsMade(bob)]);
+
+    proxy.cut();
+    const cutAt = Date.now();
+    await Promise.all([banner(alice).waitFor(), banner(bob).waitFor()]);
+    await expect(alice.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true);
+
+    // Media keeps flowing for the whole cut, window after window.
+    let windows = 0;
+    while (Date.now() - cutAt < CUT_MS - 2_500) {
+      await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+      windows += 1;
+    }
+    // Still cut off at the end: both pages still say so, and their reconnect tries were refused.
+    await expect(banner(alice).isVisible()).resolves.toBe(true);
+    await expect(banner(bob).isVisible()).resolves.toBe(true);
+    expect(proxy.refused, 'reconnect tries refused by the proxy').toBeGreaterThan(0);
+    expect(windows).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, Math.max(0, CUT_MS - (Date.now() - cutAt))));
+
+    proxy.restore();
+    // Backoff: a try is at most ~10.5 s after the one before it.
+    await Promise.all([banner(alice).waitFor({ state: 'detached', timeout: 30_000 }), banner(bob).waitFor({ state: 'detached', timeout: 30_000 })]);
+    await expect(alice.getByText('Your seat in this room has expired.').count()).resolves.toBe(0);
+
+    await expectChatBothWays(alice, bob, 'after the cut');
+    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+    // The call was never torn down: no connection was made again.
+    expect(await Promise.all([connectionsMade(alice), connectionsMade(bob)])).toEqual(made);
+  });
+});
