@@ -101,6 +101,7 @@ describe('a full room, through the pages', () => {
     const carol = await person();
     const refused = await carol.goto(link);
     expect(refused?.status()).toBe(418);
+    await carol.getByRole('heading', { name: 'This room is full' }).waitFor();
     await carol.getByText('Guest limit already reached').waitFor();
     await expect(carol.getByLabel('Nickname').count()).resolves.toBe(0);
     await expect(carol.getByRole('button', { name: 'Enter room' }).count()).resolves.toBe(0);
@@ -111,7 +112,7 @@ describe('a full room, through the pages', () => {
     await bob.getByText('You left the call.').waitFor();
     await feedOf(alice, 'Bob').waitFor({ state: 'detached' });
 
-    const admitted = await carol.reload();
+    const [admitted] = await Promise.all([carol.waitForNavigation(), carol.getByRole('link', { name: 'Try again' }).click()]);
     expect(admitted?.status()).toBe(200);
     await enterFromPreJoin(carol, 'Carol');
     await Promise.all([expectMediaFlowing(alice, ['Carol']), expectMediaFlowing(carol, ['Alice'])]);
