@@ -15,8 +15,9 @@ import { databaseLayer } from './store/database.ts';
 import { EventStore } from './store/event-store.ts';
 import type { RecordedEvent } from './store/recorded-event.ts';
 import { SqlEventStoreLive } from './store/sql-event-store.ts';
-import { SnapshotStore, SqlSnapshotStoreLive } from './store/snapshot-store.ts';
+import { SnapshotStore, SqlSnapshotStoreLive, type StoredSnapshot } from './store/snapshot-store.ts';
 import { WorkerAppender } from './store/worker/worker-appender.ts';
+import { Snapshotter } from './runtime/snapshotter.ts';
 
 /** What the HTTP routes and the gateway share: one of each per process. */
 export interface App {
@@ -63,6 +64,7 @@ export async function startApp(
   const metrics = new Metrics();
   const started = performance.now();
   const lastPosition = await runtime.runPromise(eventStore.lastGlobalPosition);
+  let snapshotter: Snapshotter | undefined;
   const journal = new Journal(
     starting ? (batch) => starting.then((writer) => writer.append(batch)) : (batch) => runtime.runPromise(eventStore.append(batch)),
     lastPosition,
@@ -75,17 +77,18 @@ export async function startApp(
       metrics.appendedEvents.inc({}, size);
       metrics.batchSize.observe(size);
       metrics.appendSeconds.observe(seconds);
+      snapshotter?.committed(journal.lastPosition);
     },
   );
   const machines = configuredMachines(config);
   const inspector = config.inspectUrl ? await webSocketSink(config.inspectUrl) : undefined;
   const deps = { clock, ids, journal, machines, inspection: inspector && new Inspection(inspector, machines) };
-  const { registry, problems, replayed, snapshotPosition, snapshotRefused } = await RoomRegistry.load(deps, {
-    lastPosition,
-    readPage: (after, limit) => runtime.runPromise(eventStore.readPage(after, limit)),
+  const logSource = {
+    readPage: (after: number, limit: number) => runtime.runPromise(eventStore.readPage(after, limit)),
     latestSnapshot: () => runtime.runPromise(snapshotStore.latest),
-    saveSnapshot: (snapshot) => runtime.runPromise(snapshotStore.save(snapshot)),
-  });
+    saveSnapshot: (snapshot: StoredSnapshot) => runtime.runPromise(snapshotStore.save(snapshot)),
+  };
+  const { registry, problems, replayed, snapshotPosition, foldedTo, snapshotRefused } = await RoomRegistry.load(deps, { ...logSource, lastPosition });
   if (snapshotRefused !== undefined) log.log('warn', 'snapshot not used; replayed the whole log', { reason: snapshotRefused });
   for (const problem of problems) log.log('error', 'replay problem', { ...problem });
   metrics.startupReplaySeconds = (performance.now() - started) / 1000;
@@ -96,6 +99,14 @@ export async function startApp(
     rooms: registry.openRooms,
     replayMs: Math.round(metrics.startupReplaySeconds * 1000),
     snapshotPosition,
+  });
+
+  snapshotter = new Snapshotter(machines, () => clock.now(), logSource, foldedTo, {
+    saved: ({ position, replayed, problems }) => {
+      for (const problem of problems) log.log('error', 'replay problem', { ...problem });
+      log.log('info', 'snapshot saved', { position, events: replayed });
+    },
+    failed: (error) => log.log('warn', 'snapshot failed; the next start replays more of the log', { error: String(error) }),
   });
 
   const writer = await starting;
@@ -119,6 +130,7 @@ export async function startApp(
     shutdown: async () => {
       registry.stop();
       await journal.drain();
+      await snapshotter.stop();
       await writer?.close();
       inspector?.stop();
       await runtime.dispose();

@@ -10,6 +10,8 @@ export interface Rebuilt {
   readonly replayed: number;
   /** The position of the snapshot start-up went on from; 0 when it replayed the whole log. */
   readonly snapshotPosition: number;
+  /** The last position folded: where the snapshot start-up saved stands. */
+  readonly foldedTo: number;
   /** Why a stored snapshot was not used (it is only a cache, so start-up replayed instead). */
   readonly snapshotRefused: string | undefined;
 }
@@ -32,12 +34,12 @@ export class RoomRegistry {
 
   /** Rebuilds every room from the log (through a snapshot: see foldLog) and re-arms the timers the machines had pending. */
   static async load(deps: HostDeps, log: LogSource): Promise<Rebuilt> {
-    const { rooms, problems, replayed, snapshotPosition, snapshotRefused } = await foldLog(deps.machines, deps.clock.now(), log);
+    const { rooms, problems, replayed, snapshotPosition, foldedTo, snapshotRefused } = await foldLog(deps.machines, deps.clock.now(), log);
     const registry = new RoomRegistry(deps);
     // All at once: restoring records facts (disconnections), and the journal writes them in one batch.
     const hosts = await Promise.all(rooms.map((room) => RoomHost.restore(deps, room)));
     for (const host of hosts) registry.rooms.set(host.slug, host);
-    return { registry, problems, replayed, snapshotPosition, snapshotRefused };
+    return { registry, problems, replayed, snapshotPosition, foldedTo, snapshotRefused };
   }
 
   get(slug: string): RoomHost | undefined {

@@ -18,6 +18,8 @@ export interface FoldedLog {
   readonly problems: readonly ReplayProblem[];
   readonly replayed: number;
   readonly snapshotPosition: number;
+  /** The last position folded (and the position of the snapshot saved, if one was). */
+  readonly foldedTo: number;
   readonly snapshotRefused: string | undefined;
 }
 
@@ -31,7 +33,7 @@ const PAGE = 5_000;
  * snapshot is a cache: one that is missing, unreadable, folded by other machines or past the log's
  * end is ignored, and the whole log is replayed.
  */
-export async function foldLog(machines: Machines, now: number, log: LogSource): Promise<FoldedLog> {
+export async function foldLog(machines: Machines, now: number, log: LogSource, pageSize = PAGE): Promise<FoldedLog> {
   const print = fingerprint(machines);
   const stored = await log.latestSnapshot();
   let folds = new Map<string, RoomFold>();
@@ -53,7 +55,7 @@ export async function foldLog(machines: Machines, now: number, log: LogSource): 
   const snapshotPosition = position;
   let replayed = 0;
   while (position < log.lastPosition) {
-    const page = await log.readPage(position, PAGE);
+    const page = await log.readPage(position, pageSize);
     if (page.length === 0) break;
     for (const event of page) {
       let fold = folds.get(event.room);
@@ -67,5 +69,5 @@ export async function foldLog(machines: Machines, now: number, log: LogSource): 
     await log.saveSnapshot({ position, fingerprint: print, data: encodeRooms(folds.values()), writtenAt: now });
   }
   const rooms = [...folds.values()].map((fold) => fold.result());
-  return { rooms, problems: rooms.flatMap((room) => room.problems), replayed, snapshotPosition, snapshotRefused };
+  return { rooms, problems: rooms.flatMap((room) => room.problems), replayed, snapshotPosition, foldedTo: position, snapshotRefused };
 }
