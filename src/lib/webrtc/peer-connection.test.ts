@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PeerConnection, selectedCandidatePair, withReceiving } from './peer-connection.ts';
-import type { ConnectionEvent, PeerCommand } from './peer-machine.ts';
+import type { ConnectionEvent, PeerCommand } from './peer-events.ts';
 
 /**
  * A stand-in RTCPeerConnection whose asynchronous calls stay pending until the test settles them,

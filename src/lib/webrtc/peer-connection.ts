@@ -9,7 +9,7 @@ import type {
   IceConnectionState,
   PeerCommand,
   SignalingState,
-} from './peer-machine.ts';
+} from './peer-events.ts';
 
 /**
  * The only code that calls RTCPeerConnection. It turns the connection's callbacks (negotiationneeded,

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
-import {
-  peerMachine,
-  peerView,
-  ufragOf,
-  type Candidate,
-  type PeerCommand,
-  type PeerEmitted,
-  type PeerEvent,
-  type PeerSignal,
-  type PeerSnapshot,
-} from './peer-machine.ts';
+import type { Candidate, PeerCommand, PeerEmitted, PeerEvent, PeerSignal } from './peer-events.ts';
+import { peerMachine, ufragOf, type PeerSnapshot } from './peer-machine.ts';
+import { peerView } from './peer-view.ts';
 
 // polite = ownId < peerId
 const LOW = '1'.repeat(32);

@@ -2,7 +2,8 @@ import { createActor, type Actor, type ActorOptions } from 'xstate';
 import type { IceServer } from '$protocol/outbound.ts';
 import type { PeerSignalFrame, ServerFrame } from '../signaling/frames.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
-import { peerMachine, type PeerMachine, type PeerSignal } from './peer-machine.ts';
+import type { PeerSignal } from './peer-events.ts';
+import { peerMachine, type PeerMachine } from './peer-machine.ts';
 
 /**
  * One remote person: a peer machine and the PeerConnection that carries out its commands, wired
