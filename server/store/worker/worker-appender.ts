@@ -38,7 +38,9 @@ export class WorkerAppender {
   /** Starts the thread and waits until its database is open and migrated; rejects with the store's error otherwise. */
   static start(dataDir: string): Promise<WorkerAppender> {
     const settings: WriterSettings = { dataDir, entry: ENTRY.href };
-    const worker = new Worker(BOOT, { workerData: settings });
+    // The thread only parses batches and hands them to SQLite: a small young generation is plenty, and
+    // V8's default let its heap swell by tens of MB under load, which the process's RSS then kept.
+    const worker = new Worker(BOOT, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     // The server's sockets keep the process alive; shutdown drains the journal and closes the writer
     // itself. Unreferenced, a writer left behind by a start that failed later cannot hold the process.
     worker.unref();
