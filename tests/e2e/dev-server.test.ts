@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createRoom } from '../support/protocol-client.ts';
 import { freePort, REPO_ROOT } from '../support/server.ts';
-import { launchCallBrowser, openPerson } from './support/browser.ts';
+import { enterFromPreJoin, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
 
 /** `vite dev` runs the same App and websocket endpoint in Vite's process; a call works there too. */
 describe('vite dev', () => {
@@ -63,5 +63,16 @@ describe('vite dev', () => {
       for (const socket of relay.clients) socket.terminate();
       await new Promise((resolve) => relay.close(resolve));
     }
+  }, 120_000);
+
+  it('carries a two-person call: each sees and hears the other', async () => {
+    const slug = await createRoom(baseUrl, 'Dev call');
+    const [alice, bob] = await Promise.all([openPerson(browser), openPerson(browser)]);
+    for (const [{ page }, name] of [[alice, 'Alice'], [bob, 'Bob']] as const) {
+      await page.goto(`${baseUrl}/room/${slug}`);
+      await enterFromPreJoin(page, name);
+    }
+    await Promise.all([expectMediaFlowing(alice.page, ['Bob'], { timeout: 40_000 }), expectMediaFlowing(bob.page, ['Alice'], { timeout: 40_000 })]);
+    await Promise.all([alice.context.close(), bob.context.close()]);
   }, 120_000);
 });
