@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom } from '../support/protocol-client.ts';
 import { REPO_ROOT, killLeftovers, startServer, type RunningServer } from '../support/server.ts';
-import { inboundStats, launchCallBrowser, openPerson } from './support/browser.ts';
+import { eventually, inboundStats, launchCallBrowser, openPerson } from './support/browser.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
 
@@ -30,19 +30,6 @@ afterAll(async () => {
   await server?.stop();
   await killLeftovers();
 });
-
-/** Polls `check` until it passes (expect inside), or rethrows its last failure after `timeout` ms. */
-async function eventually(check: () => Promise<void>, timeout = 15_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 async function enter(slug: string, name: string, viewport?: { width: number; height: number }): Promise<Page> {
   const { context, page } = await openPerson(browser, viewport);
