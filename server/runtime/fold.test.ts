@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { transition } from 'xstate';
+import { initialTransition, transition } from 'xstate';
 import { clientMachine } from '../client/machine.ts';
 import { roomMachine } from '../room/machine.ts';
-import { pureTransition, start, type TimedEvent } from './fold.ts';
+import { pureInitialTransition, pureTransition, start, type TimedEvent } from './fold.ts';
 
 // The fold's transition reuses one inert scope; it must give exactly what XState's transition() gives.
 describe('pureTransition', () => {
@@ -23,7 +23,11 @@ describe('pureTransition', () => {
       { type: 'xstate.after.reconnectGrace.client.disconnected', at: 5 },
     ]],
   ];
-  it.each(cases)('matches xstate transition() step by step for the %s machine', (_name, machine, input, events) => {
+  it.each(cases)('matches xstate initialTransition() and transition() step by step for the %s machine', (_name, machine, input, events) => {
+    const [initial, initialActions] = pureInitialTransition(machine as never, input as never);
+    const [expectedInitial, expectedInitialActions] = initialTransition(machine as never, input as never);
+    expect(machine.getPersistedSnapshot(initial as never)).toEqual(machine.getPersistedSnapshot(expectedInitial as never));
+    expect(initialActions.map((a) => [a.type, a.params])).toEqual((expectedInitialActions as { type: string; params?: unknown }[]).map((a) => [a.type, a.params]));
     let ours = start(machine as never, input as never, 0).snapshot;
     let theirs = ours;
     for (const event of events) {

@@ -1,4 +1,4 @@
-import { createActor, initialTransition, type AnyActorScope, type AnyStateMachine, type InputFrom, type SnapshotFrom } from 'xstate';
+import { createActor, type AnyActorScope, type AnyStateMachine, type InputFrom, type SnapshotFrom } from 'xstate';
 
 /** A delayed event a machine has scheduled and not cancelled, with the time it is due. */
 export interface PendingTimer {
@@ -35,8 +35,8 @@ export interface FoldOptions {
 }
 
 export function start<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, at: number): Folded<M> {
-  const [snapshot, actions] = initialTransition(machine, input);
-  return { snapshot: snapshot as SnapshotFrom<M>, version: 0, timers: applyTimers(new Map(), actions, at) };
+  const [snapshot, actions] = pureInitialTransition(machine, input);
+  return { snapshot, version: 0, timers: applyTimers(new Map(), actions, at) };
 }
 
 /**
@@ -69,14 +69,14 @@ export function step<M extends AnyStateMachine>(
 type ExecutedAction = { type: string; params?: unknown };
 
 /**
- * XState's `transition()`, without its cost: it builds a throwaway actor (and the machine's initial
- * snapshot) on every call, most of its time. The inert scope it builds is made once per machine here
- * instead; actions are collected, never executed, exactly as `transition()` does. A test holds the two
- * to the same results.
+ * XState's `initialTransition()` and `transition()`, without their cost: each builds a throwaway actor
+ * (and the machine's initial snapshot) on every call, most of its time, and the host starts a client
+ * machine on every join. The inert scope they build is made once per machine here instead; actions
+ * are collected, never executed, exactly as XState does. A test holds both to XState's results.
  */
 const scopes = new WeakMap<AnyStateMachine, { scope: AnyActorScope; executed: ExecutedAction[] }>();
 
-export function pureTransition<M extends AnyStateMachine>(machine: M, snapshot: SnapshotFrom<M>, event: TimedEvent): [SnapshotFrom<M>, ExecutedAction[]] {
+function inertScope(machine: AnyStateMachine): { scope: AnyActorScope; executed: ExecutedAction[] } {
   let inert = scopes.get(machine);
   if (!inert) {
     const self = createActor(machine);
@@ -96,8 +96,19 @@ export function pureTransition<M extends AnyStateMachine>(machine: M, snapshot: 
     scopes.set(machine, inert);
   }
   inert.executed.length = 0;
-  const next = machine.transition(snapshot, event as never, inert.scope) as SnapshotFrom<M>;
-  return [next, inert.executed.slice()];
+  return inert;
+}
+
+export function pureInitialTransition<M extends AnyStateMachine>(machine: M, input: InputFrom<M>): [SnapshotFrom<M>, ExecutedAction[]] {
+  const { scope, executed } = inertScope(machine);
+  const snapshot = machine.getInitialSnapshot(scope, input) as SnapshotFrom<M>;
+  return [snapshot, executed.slice()];
+}
+
+export function pureTransition<M extends AnyStateMachine>(machine: M, snapshot: SnapshotFrom<M>, event: TimedEvent): [SnapshotFrom<M>, ExecutedAction[]] {
+  const { scope, executed } = inertScope(machine);
+  const next = machine.transition(snapshot, event as never, scope) as SnapshotFrom<M>;
+  return [next, executed.slice()];
 }
 
 function applyTimers(
