@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../tests/support/free-port.ts';
@@ -72,12 +72,19 @@ export async function startCamus(options: StartOptions = {}): Promise<RunningSer
   }
 }
 
+/** The node flags `npm run serve` gives the server (its V8 heap settings), so the bench runs it the same way. */
+function serveFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } };
+  const words = scripts.serve.split(/\s+/);
+  return words.slice(1, words.indexOf('--import'));
+}
+
 function startCamusOnce(options: StartOptions): Promise<RunningServer> {
   const dataDir = options.dataDir ?? benchDir('data');
   const imports = (options.imports ?? []).flatMap((m) => ['--import', m]);
   // A data directory made here is removed when the server stops; one passed in belongs to the caller.
   const owned = options.dataDir === undefined ? dataDir : undefined;
-  return start('camus', [...imports, 'server/main.ts'], { DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN, ...options.env }, dataDir, options.nodeArgs ?? [], owned);
+  return start('camus', [...imports, 'server/main.ts'], { DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN, ...options.env }, dataDir, [...serveFlags(), ...(options.nodeArgs ?? [])], owned);
 }
 
 /** The journal's counters from Camus's /metrics: appended events, and the batch-size and commit-time histograms' sums and counts. */
