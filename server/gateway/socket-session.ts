@@ -110,21 +110,40 @@ export class SocketSession implements Connection {
   }
 
   private enqueue(task: () => void | Promise<void>): void {
-    this.backlog.push(task);
-    if (!this.draining) void this.drain();
+    if (this.draining) {
+      this.backlog.push(task);
+      return;
+    }
+    // Nothing is ahead of it. Most messages (relays, pings) are handled synchronously, and running them
+    // here spares each a promise and a trip through the microtask queue.
+    this.draining = true;
+    const pending = this.run(task);
+    if (pending || this.backlog.length > 0) void this.drain(pending);
+    else this.draining = false;
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
+  /** Runs the backlog in order, waiting for each task that waits for the log. */
+  private async drain(first: Promise<void> | undefined): Promise<void> {
+    await first;
     while (this.backlog.length > 0) {
-      const task = this.backlog.shift()!;
-      try {
-        const pending = task();
-        if (pending) await pending;
-      } catch (error) {
-        this.deps.log.log('error', 'message handling failed', { room: this.room.slug, error: String(error) });
-      }
+      const pending = this.run(this.backlog.shift()!);
+      if (pending) await pending;
     }
     this.draining = false;
+  }
+
+  /** A failed task is logged and does not stop the ones behind it. */
+  private run(task: () => void | Promise<void>): Promise<void> | undefined {
+    try {
+      const pending = task();
+      return pending ? pending.catch((error: unknown) => this.failed(error)) : undefined;
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.deps.log.log('error', 'message handling failed', { room: this.room.slug, error: String(error) });
   }
 }
