@@ -2,12 +2,15 @@
 // reach the real server through a TCP proxy (support/tcp-proxy.ts) that drops every connection and
 // refuses new ones for 10 s. Media goes peer to peer and must keep flowing throughout; the pages say
 // "Reconnecting…", and once the proxy carries connections again the banner clears, the same peer
-// connections carry on (none is made again), and chat works both ways.
+// connections carry on (none is made again), and chat works both ways. Then the socket goes silent
+// instead (the proxy stops passing bytes but closes nothing, like a dead NAT mapping): only the page's
+// heartbeat (a ping every 10 s, 5 s for the pong) can notice, and it must reconnect on its own.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom } from '../support/protocol-client.ts';
 import { killLeftovers, startServer, type RunningServer } from '../support/server.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { HEARTBEAT_INTERVAL_MS, PONG_TIMEOUT_MS } from '../../src/lib/signaling/machine.ts';
 import { enterFromPreJoin, eventually, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
 
 const CUT_MS = 10_000;
@@ -43,6 +46,20 @@ const banner = (page: Page) => page.getByText('Reconnecting…');
 /** Every RTCPeerConnection the page ever made (the test init script records them; see support/browser.ts). */
 const connectionsMade = (page: Page) =>
   page.evaluate(() => (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections.length);
+
+/** From now on, counts the websockets the page opens. */
+const countNewSockets = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __testNewSockets: number; WebSocket: typeof WebSocket };
+    w.__testNewSockets = 0;
+    w.WebSocket = class extends w.WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        w.__testNewSockets += 1;
+      }
+    };
+  });
+const newSockets = (page: Page) => page.evaluate(() => (window as unknown as { __testNewSockets: number }).__testNewSockets);
 
 async function say(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
@@ -91,6 +108,35 @@ describe('the signaling socket cut for 10 s, the server still up', () => {
     await expectChatBothWays(alice, bob, 'after the cut');
     await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
     // The call was never torn down: no connection was made again.
+    expect(await Promise.all([connectionsMade(alice), connectionsMade(bob)])).toEqual(made);
+  });
+});
+
+describe('the signaling socket silent (no bytes, no close), the server still up', () => {
+  it('is noticed by the heartbeat, which reconnects; media never stops and chat works after', { timeout: 120_000 }, async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    const slug = await createRoom(server.baseUrl, 'Signaling stall');
+    const alice = await enter(slug, 'Alice');
+    const bob = await enter(slug, 'Bob');
+    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+    await expectChatBothWays(alice, bob, 'before the stall');
+    const made = await Promise.all([connectionsMade(alice), connectionsMade(bob)]);
+
+    await Promise.all([countNewSockets(alice), countNewSockets(bob)]);
+
+    proxy.stall();
+    // Nothing else can tell the pages: no close or error reaches them, not even the server dropping its side.
+    // The reconnect goes through at once (the proxy carries new connections), so "Reconnecting…" may
+    // only flash: what is checked is that each page opened a new socket.
+    const noticeWithin = HEARTBEAT_INTERVAL_MS + PONG_TIMEOUT_MS + 15_000;
+    await eventually(async () => expect(await Promise.all([newSockets(alice), newSockets(bob)])).toEqual([1, 1]), noticeWithin);
+    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+    await Promise.all([banner(alice).waitFor({ state: 'detached', timeout: 30_000 }), banner(bob).waitFor({ state: 'detached', timeout: 30_000 })]);
+    await expect(alice.getByText('Your seat in this room has expired.').count()).resolves.toBe(0);
+
+    // The old sockets pass nothing any more, so chat arriving proves each page signals on a new one.
+    await expectChatBothWays(alice, bob, 'after the stall');
+    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
     expect(await Promise.all([connectionsMade(alice), connectionsMade(bob)])).toEqual(made);
   });
 });

@@ -17,11 +17,18 @@ export interface TcpProxy {
   cut(): void;
   /** Carries new connections again. */
   restore(): void;
+  /**
+   * Silences every carried connection without closing it (what a dead NAT mapping or a sleeping
+   * link does): nothing more passes either way, and neither end is told anything, not even that the
+   * other closed. New connections are carried.
+   */
+  stall(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
+  const stalled = new Set<[Socket, Socket]>();
   let cutting = false;
   let refused = 0;
 
@@ -36,6 +43,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     pairs.add(pair);
     const end = () => {
       pairs.delete(pair);
+      stalled.delete(pair);
       client.destroy();
       upstream.destroy();
     };
@@ -71,12 +79,27 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore() {
       cutting = false;
     },
+    stall() {
+      for (const pair of [...pairs]) {
+        const [client, upstream] = pair;
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        // Neither end hears of the other's close either: the server cutting its side must not reach the browser.
+        for (const socket of pair) socket.removeAllListeners('close').removeAllListeners('error').on('error', () => {});
+        // Left open, but no longer counted as carried.
+        pairs.delete(pair);
+        stalled.add(pair);
+      }
+    },
     close() {
-      for (const [client, upstream] of pairs) {
+      for (const [client, upstream] of [...pairs, ...stalled]) {
         client.destroy();
         upstream.destroy();
       }
       pairs.clear();
+      stalled.clear();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
