@@ -1,9 +1,11 @@
 import * as SqlClient from '@effect/sql/SqlClient';
 import type { SqlError } from '@effect/sql/SqlError';
 import { Array as Arr, Data, Effect, Layer } from 'effect';
-import { EVENT_COLUMNS, decodeRows, sameContent, toRow, type EventRow } from './event-rows.ts';
+import { storeDialect } from './dialect.ts';
+import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, decodeRows, pushEventValues, sameContent, type EventRow } from './event-rows.ts';
 import { ConcurrencyError, DuplicateEventId, EventStore, StoreError, type CorruptEvent } from './event-store.ts';
 import type { RecordedEvent } from './recorded-event.ts';
+import { rowsStatement } from './rows-statement.ts';
 import { isUniqueViolation, reasonOf } from './sql-failure.ts';
 import { streamRuns, type StreamRun } from './stream-runs.ts';
 
@@ -39,13 +41,28 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
           WHERE event_id IN ${sql.in(chunk.map((e) => e.eventId))} OR global_position IN ${sql.in(chunk.map((e) => e.globalPosition))}`,
       ).pipe(Effect.map((chunks) => chunks.flat()));
 
+    const dialect = yield* storeDialect(sql);
+    const insertEvents = rowsStatement(`INSERT INTO events (${EVENT_COLUMNS})`, EVENT_COLUMN_COUNT, '', CHUNK, dialect.placeholder);
+    const moveHeads = rowsStatement(
+      'INSERT INTO streams (stream_id, previous, position)',
+      3,
+      `ON CONFLICT (stream_id) DO UPDATE SET previous = excluded.previous, position = excluded.position
+       WHERE streams.position <= excluded.previous
+       RETURNING stream_id`,
+      CHUNK,
+      dialect.placeholder,
+    );
+
     const insertAll = (events: ReadonlyArray<RecordedEvent>) =>
       Effect.forEach(
         Arr.chunksOf(events, CHUNK),
-        (chunk) =>
-          sql`INSERT INTO events ${sql.insert(chunk.map(toRow))}`.pipe(
+        (chunk) => {
+          const params: Array<unknown> = [];
+          for (const event of chunk) pushEventValues(params, event);
+          return sql.unsafe(insertEvents(chunk.length), params).pipe(
             Effect.mapError((error) => (isUniqueViolation(error) ? new UniqueViolation() : error)),
-          ),
+          );
+        },
         { discard: true },
       );
 
@@ -62,11 +79,9 @@ export const SqlEventStoreLive: Layer.Layer<EventStore, never, SqlClient.SqlClie
       Effect.gen(function* () {
         const moved = new Set<string>();
         for (const chunk of Arr.chunksOf(runs, CHUNK)) {
-          const rows = yield* sql<{ stream_id: string }>`
-            INSERT INTO streams ${sql.insert(chunk.map((run) => ({ stream_id: run.streamId, previous: run.first - 1, position: run.last })))}
-            ON CONFLICT (stream_id) DO UPDATE SET previous = excluded.previous, position = excluded.position
-            WHERE streams.position <= excluded.previous
-            RETURNING stream_id`;
+          const params: Array<unknown> = [];
+          for (const run of chunk) params.push(run.streamId, run.first - 1, run.last);
+          const rows = yield* sql.unsafe<{ stream_id: string }>(moveHeads(chunk.length), params);
           for (const row of rows) moved.add(row.stream_id);
         }
         const stale = runs.find((run) => !moved.has(run.streamId));

@@ -1,0 +1,23 @@
+import type * as SqlClient from '@effect/sql/SqlClient';
+import { Effect } from 'effect';
+
+/** What the store's hand-built statements need to know about the database they run on. */
+export interface StoreDialect {
+  /** How the n-th bound parameter (1-based) is written. */
+  readonly placeholder: (index: number) => string;
+}
+
+const sqlite: StoreDialect = {
+  placeholder: () => '?',
+};
+
+const pg: StoreDialect = {
+  placeholder: (index) => `$${index}`,
+};
+
+export const storeDialect = (sql: SqlClient.SqlClient): Effect.Effect<StoreDialect> =>
+  sql.onDialectOrElse({
+    sqlite: () => Effect.succeed(sqlite),
+    pg: () => Effect.succeed(pg),
+    orElse: () => Effect.dieMessage('the event store supports SQLite and PostgreSQL only'),
+  });
