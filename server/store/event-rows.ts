@@ -15,6 +15,22 @@ export interface EventRow {
 
 export const EVENT_COLUMNS = 'global_position, stream_id, stream_position, event_id, room, type, data, recorded_at';
 
+export const EVENT_COLUMN_COUNT = 8;
+
+/** Appends an event's values to a statement's parameters, in the order of EVENT_COLUMNS. */
+export const pushEventValues = (params: Array<unknown>, event: RecordedEvent): void => {
+  params.push(
+    event.globalPosition,
+    event.streamId,
+    event.streamPosition,
+    event.eventId,
+    event.room,
+    event.type,
+    JSON.stringify(event.data),
+    event.recordedAt,
+  );
+};
+
 export const toRow = (event: RecordedEvent) => ({
   global_position: event.globalPosition,
   stream_id: event.streamId,

@@ -118,6 +118,20 @@ describe.each(dialects)('SqlEventStore on $name', ({ config }) => {
     expect(afterGap).toEqual(new ConcurrencyError({ streamId: 'room-a', streamPosition: 3 }));
   });
 
+  it('names the stream whose head is taken, wherever it is in the batch, and moves no other head', async () => {
+    await use((store) => store.append([event(1), event(2, { streamId: 'room-b', streamPosition: 1, room: 'b' })]));
+    const taken = await failure((store) => store.append([event(3, { streamPosition: 2 }), event(4, { streamId: 'room-b', streamPosition: 1, room: 'b' })]));
+    expect(taken).toEqual(new ConcurrencyError({ streamId: 'room-b', streamPosition: 1 }));
+    await use((store) => store.append([event(3, { streamPosition: 2 })]));
+
+    // More streams than one statement moves: the taken head is in the second one.
+    const streams = Array.from({ length: 700 }, (_, i) => event(10 + i, { streamId: `client-${i}`, streamPosition: 1 }));
+    await use((store) => store.append([streams[600]!]));
+    const later = await failure((store) => store.append(streams.filter((_, i) => i !== 600).concat(event(2000, { streamId: 'client-600', streamPosition: 1 }))));
+    expect(later).toEqual(new ConcurrencyError({ streamId: 'client-600', streamPosition: 1 }));
+    expect(await use((store) => store.lastGlobalPosition)).toBe(610);
+  });
+
   it('reads the log a page at a time', async () => {
     const events = Array.from({ length: 7 }, (_, i) => event(i + 1));
     await use((store) => store.append(events));
