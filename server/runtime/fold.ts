@@ -57,8 +57,12 @@ export function step<M extends AnyStateMachine>(
     // (the costliest line of a replay, which is mostly relays).
     return { accepted: true, folded: { snapshot: folded.snapshot, version: folded.version + 1, timers: folded.timers }, effects: NO_EFFECTS };
   }
-  if (!snapshot.can(event)) return { accepted: false };
+  // Transition first, and ask can() only when the snapshot comes back unchanged: with no transition
+  // enabled XState returns the very same snapshot, so a changed one was accepted, and most events
+  // change it. can() walks the machine again, guards included; it still decides the unchanged case
+  // (a self-target without actions is accepted). The step property test holds this to XState's API.
   const [next, actions] = pureTransition(machine, folded.snapshot, event);
+  if (next === folded.snapshot && !snapshot.can(event)) return { accepted: false };
   const effects: Effect[] = [];
   for (const action of actions) {
     if (!action.type.startsWith('xstate.')) effects.push({ type: action.type, params: action.params as Effect['params'] });
