@@ -44,6 +44,7 @@ export class RoomFold {
   readonly problems: ReplayProblem[] = [];
   lastAt: number;
   private readonly roomStreamId: string;
+  private readonly clientIds = new Map<string, string>();
 
   constructor(
     private readonly machines: Machines,
@@ -71,7 +72,7 @@ export class RoomFold {
       after = apply(this.machines.room, folded, recorded, event, {}, this.problems);
       this.room = after ?? folded;
     } else if (recorded.streamId.startsWith('client-')) {
-      const clientId = recorded.streamId.slice('client-'.length);
+      const clientId = this.clientIdOf(recorded.streamId);
       const folded = this.clients.get(clientId) ?? start(this.machines.client, { clientId, room: this.slug }, event.at);
       before = folded;
       const next = apply(this.machines.client, folded, recorded, event, clientFoldOptions, this.problems);
@@ -86,6 +87,16 @@ export class RoomFold {
       });
     }
     observe?.({ recorded, before, after, problems: this.problems.slice(problemsBefore) });
+  }
+
+  /**
+   * The same key string for every event of a client, not a slice per event: a new slice is a new
+   * string to allocate and hash for both the lookup and the update, and most events are a client's.
+   */
+  private clientIdOf(streamId: string): string {
+    let clientId = this.clientIds.get(streamId);
+    if (clientId === undefined) this.clientIds.set(streamId, (clientId = streamId.slice('client-'.length)));
+    return clientId;
   }
 
   result(): RoomReplay {
