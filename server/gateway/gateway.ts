@@ -46,11 +46,7 @@ export function attachGateway(server: Server, deps: GatewayDeps, options: { owns
     if (sessions.size >= MAX_SOCKETS) return refuse(socket, 503, 'Server is at capacity');
     const admitted = deps.lobby.authenticateSocket(slug, readCookie(req.headers.cookie, SESSION_COOKIE));
     if (!admitted.ok) return refuse(socket, admitted.code === 'not-found' ? 404 : 403, admitted.message);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new SocketSession(ws, admitted.room, admitted.clientId, deps);
-      sessions.add(session);
-      ws.on('close', () => sessions.delete(session));
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => new SocketSession(ws, admitted.room, admitted.clientId, deps, sessions));
   });
 
   const heartbeat = setInterval(() => {

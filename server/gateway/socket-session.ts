@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
-import { GROUND_CONTROL, decodeInbound, encodeOutbound, type Outbound } from '../../protocol/index.ts';
+import { GROUND_CONTROL, decodeInbound, encodeOutbound, type IceServer, type Outbound } from '../../protocol/index.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
 import { errorCode } from '../observability/error-code.ts';
 import { CloseCode, type Connection } from '../runtime/connection.ts';
@@ -16,45 +16,69 @@ const MAX_BACKLOG = 500;
 /** Bytes are sent as a text frame too: every frame of this protocol is JSON text. */
 const TEXT = { binary: false } as const;
 
+/** The session a socket belongs to, for the listeners below, which every socket shares. */
+const sessionOf = new WeakMap<WebSocket, SocketSession>();
+
+// One function per event for every socket, not closures per socket: with thousands of idle sockets,
+// per-socket closures (each with its own context, and a `name` property the TypeScript loader defines)
+// were a third of a connected client's heap.
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  sessionOf.get(this)?.receive(data, isBinary);
+}
+function onPong(this: WebSocket): void {
+  const session = sessionOf.get(this);
+  if (session) session.alive = true;
+}
+// ws reports a protocol violation (a frame over maxPayload: 1009, bad UTF-8, …) as an 'error' event and
+// closes the socket itself; without a listener the event would be thrown and take the process down.
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  sessionOf.get(this)?.protocolError(error);
+}
+function onClose(this: WebSocket, code: number): void {
+  sessionOf.get(this)?.closed(code);
+}
+
 /**
  * One websocket of one admitted client. Frames are decoded and handled strictly in arrival order;
  * a message that waits for the log holds back the sender's later messages, so peers never see a
- * relay before the room-info it depends on.
+ * relay before the room-info it depends on. It is its own dispatch context.
  */
-export class SocketSession implements Connection {
+export class SocketSession implements Connection, DispatchContext {
   alive = true;
   private readonly backlog: (() => void | Promise<void>)[] = [];
   private draining = false;
   private readonly limits: RateLimits;
   private readonly badMessages = new Strikes(10, 60_000);
   private readonly drops = new Strikes(100, 10_000);
-  private readonly ctx: DispatchContext;
 
   constructor(
     private readonly ws: WebSocket,
     readonly room: RoomHost,
     readonly clientId: string,
     private readonly deps: GatewayDeps,
+    /** The gateway's open sessions: this one is in it until its socket closes. */
+    private readonly open: Set<SocketSession>,
   ) {
     this.limits = new RateLimits(deps.clock.now());
-    this.ctx = {
-      room,
-      clientId,
-      reply: (message) => this.send(encodeOutbound(message), message.type),
-      error: (reason) => this.sendError(reason),
-      iceServers: () => iceServersFor(deps.config, clientId, deps.clock.now()),
-    };
-    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    ws.on('pong', () => (this.alive = true));
-    // ws reports a protocol violation (a frame over maxPayload: 1009, bad UTF-8, …) as an 'error' event and
-    // closes the socket itself; without a listener the event would be thrown and take the process down.
-    ws.on('error', (error: Error & { code?: string }) =>
-      deps.log.log('warn', 'websocket protocol error', { room: room.slug, code: error.code ?? 'unknown' }),
-    );
-    ws.on('close', (code) => this.enqueue(() => room.disconnect(clientId, this, code)));
-    this.enqueue(async () => {
-      if (!(await room.connect(clientId, this))) this.close(CloseCode.notAMember, 'not a member of this room');
-    });
+    open.add(this);
+    sessionOf.set(ws, this);
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
+    this.enqueue(() => this.connect());
+  }
+
+  reply(message: Outbound): void {
+    this.send(encodeOutbound(message), message.type);
+  }
+
+  error(reason: string): void {
+    this.sendError(reason);
+  }
+
+  iceServers(): IceServer[] {
+    return iceServersFor(this.deps.config, this.clientId, this.deps.clock.now());
   }
 
   send(frame: string | Buffer, type: string): void {
@@ -80,7 +104,7 @@ export class SocketSession implements Connection {
     this.ws.terminate();
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  receive(data: RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) return this.reject('Binary frames are not supported; send JSON text');
     const decoded = decodeInbound(data.toString());
@@ -95,7 +119,20 @@ export class SocketSession implements Connection {
     if (this.backlog.length >= MAX_BACKLOG) return this.close(CloseCode.policyViolation, 'too many messages in flight');
     const message = decoded.message;
     this.deps.metrics.messagesIn.inc({ type: message.type });
-    this.enqueue(() => dispatch(message, this.ctx));
+    this.enqueue(() => dispatch(message, this));
+  }
+
+  protocolError(error: Error & { code?: string }): void {
+    this.deps.log.log('warn', 'websocket protocol error', { room: this.room.slug, code: error.code ?? 'unknown' });
+  }
+
+  closed(code: number): void {
+    this.open.delete(this);
+    this.enqueue(() => this.room.disconnect(this.clientId, this, code));
+  }
+
+  private async connect(): Promise<void> {
+    if (!(await this.room.connect(this.clientId, this))) this.close(CloseCode.notAMember, 'not a member of this room');
   }
 
   /** A frame we could not use: the client is told why and keeps its socket, up to a point. */

@@ -35,10 +35,12 @@ export interface FoldOptions {
 }
 
 const NO_EFFECTS: readonly Effect[] = [];
+/** Shared by every fold without a pending delay (applyTimers copies before it changes anything). */
+const NO_TIMERS: ReadonlyMap<string, PendingTimer> = new Map();
 
 export function start<M extends AnyStateMachine>(machine: M, input: InputFrom<M>, at: number): Folded<M> {
   const [snapshot, actions] = pureInitialTransition(machine, input);
-  return { snapshot, version: 0, timers: applyTimers(new Map(), actions, at) };
+  return { snapshot, version: 0, timers: applyTimers(NO_TIMERS, actions, at) };
 }
 
 /**

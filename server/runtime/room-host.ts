@@ -28,8 +28,6 @@ interface Cell<M extends RoomMachine | ClientMachine> {
   readonly streamId: string;
   folded: Folded<M>;
   readonly timers: Map<string, { dueAt: number; handle: TimerHandle }>;
-  /** Feeds a delay's firing back in as an ordinary, logged event. */
-  readonly fire: (eventType: string) => void;
 }
 interface ClientCell extends Cell<ClientMachine> {
   readonly clientId: string;
@@ -61,7 +59,6 @@ export class RoomHost {
       streamId: roomStream(slug),
       folded: room,
       timers: new Map(),
-      fire: (type) => void this.commitRoom({ type, at: deps.clock.now() } as RoomEvent).catch(ignore),
     };
     this.lastActivity = lastActivity;
     deps.inspection?.actor(this.room.streamId, room.snapshot, lastActivity);
@@ -243,15 +240,7 @@ export class RoomHost {
 
   private clientCell(clientId: string, folded: Folded<ClientMachine>): ClientCell {
     this.deps.inspection?.actor(clientStream(clientId), folded.snapshot, this.deps.clock.now(), this.room.streamId);
-    const cell: ClientCell = {
-      streamId: clientStream(clientId),
-      clientId,
-      folded,
-      timers: new Map(),
-      connection: undefined,
-      fire: (type) => void this.commitClient(cell, { type, at: this.deps.clock.now() } as ClientEvent).catch(ignore),
-    };
-    return cell;
+    return { streamId: clientStream(clientId), clientId, folded, timers: new Map(), connection: undefined };
   }
 
   private isMemberOfRoom(clientId: string): boolean {
@@ -343,6 +332,13 @@ export class RoomHost {
     }
   }
 
+  /** Feeds a delay's firing back in as an ordinary, logged event. */
+  private fire(cell: Cell<RoomMachine> | ClientCell, type: string): void {
+    const at = this.deps.clock.now();
+    const committed = cell === this.room ? this.commitRoom({ type, at } as RoomEvent) : this.commitClient(cell as ClientCell, { type, at } as ClientEvent);
+    committed.catch(ignore);
+  }
+
   /** Makes the live timers match the delays the fold says are pending. */
   private armTimers<M extends RoomMachine | ClientMachine>(cell: Cell<M>): void {
     const pending = cell.folded.timers;
@@ -356,7 +352,7 @@ export class RoomHost {
       if (cell.timers.has(id)) continue;
       const handle = this.deps.clock.schedule(timer.dueAt - this.deps.clock.now(), () => {
         cell.timers.delete(id);
-        cell.fire(timer.eventType);
+        this.fire(cell, timer.eventType);
       });
       cell.timers.set(id, { dueAt: timer.dueAt, handle });
     }
