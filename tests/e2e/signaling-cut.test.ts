@@ -73,14 +73,19 @@ async function expectChatBothWays(alice: Page, bob: Page, tag: string): Promise<
   await eventually(async () => expect(await messages(alice).innerText()).toContain(`Bob ${tag}`));
 }
 
+/** Alice and Bob in a fresh room, media flowing and chat working both ways; `made` counts their peer connections. */
+async function callOfTwo(roomName: string, tag: string): Promise<{ alice: Page; bob: Page; made: number[] }> {
+  const slug = await createRoom(server.baseUrl, roomName);
+  const alice = await enter(slug, 'Alice');
+  const bob = await enter(slug, 'Bob');
+  await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
+  await expectChatBothWays(alice, bob, tag);
+  return { alice, bob, made: await Promise.all([connectionsMade(alice), connectionsMade(bob)]) };
+}
+
 describe('the signaling socket cut for 10 s, the server still up', () => {
   it('keeps video and audio flowing, shows "Reconnecting…", then clears it and chat works both ways', { timeout: 120_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'Signaling cut');
-    const alice = await enter(slug, 'Alice');
-    const bob = await enter(slug, 'Bob');
-    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
-    await expectChatBothWays(alice, bob, 'before the cut');
-    const made = await Promise.all([connectionsMade(alice), connectionsMade(bob)]);
+    const { alice, bob, made } = await callOfTwo('Signaling cut', 'before the cut');
 
     proxy.cut();
     const cutAt = Date.now();
@@ -115,12 +120,7 @@ describe('the signaling socket cut for 10 s, the server still up', () => {
 describe('the signaling socket silent (no bytes, no close), the server still up', () => {
   it('is noticed by the heartbeat, which reconnects; media never stops and chat works after', { timeout: 120_000 }, async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
-    const slug = await createRoom(server.baseUrl, 'Signaling stall');
-    const alice = await enter(slug, 'Alice');
-    const bob = await enter(slug, 'Bob');
-    await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
-    await expectChatBothWays(alice, bob, 'before the stall');
-    const made = await Promise.all([connectionsMade(alice), connectionsMade(bob)]);
+    const { alice, bob, made } = await callOfTwo('Signaling stall', 'before the stall');
 
     await Promise.all([countNewSockets(alice), countNewSockets(bob)]);
 
