@@ -43,7 +43,12 @@ export function decodeInbound(frame: string): Decoded {
 
 /** Server frames always carry all four keys; `data` is null where a message has none. */
 export function encodeOutbound(message: Outbound): string {
-  return JSON.stringify({ sender: message.sender, receiver: message.receiver, type: message.type, data: message.data ?? null });
+  return encodeFrame(message.sender, message.receiver, message.type, message.data);
+}
+
+/** The same frame from its parts, so a relay need not build a message object only to encode it. */
+export function encodeFrame(sender: string, receiver: string, type: Outbound['type'], data: unknown): string {
+  return JSON.stringify({ sender, receiver, type, data: data ?? null });
 }
 
 function fail(reason: string): Decoded {
@@ -52,7 +57,9 @@ function fail(reason: string): Decoded {
 
 function checkShape(value: object, depth: number): string | undefined {
   if (depth > limits.depth) return `Message nested deeper than ${limits.depth} levels`;
-  for (const key of Object.keys(value)) {
+  // for…in, not Object.keys: every frame passes here, and the keys array was garbage per object. JSON.parse
+  // makes plain objects and arrays, whose enumerable keys are all their own (`__proto__` included).
+  for (const key in value) {
     if (FORBIDDEN_KEYS.has(key)) return `Forbidden key: ${key}`;
     const child = (value as Record<string, unknown>)[key];
     if (typeof child === 'object' && child !== null) {

@@ -1,6 +1,7 @@
 import { GROUND_CONTROL, type Inbound, type IceServer, type Outbound } from '../../protocol/index.ts';
 import type { CandidateType } from '../client/events.ts';
-import type { RoomHost } from '../runtime/room-host.ts';
+import type { RelayKind, RoomHost } from '../runtime/room-host.ts';
+import { candidateTypeOf } from './candidate-type.ts';
 
 /** What a message needs from its surroundings: the sender's room and id, and a way to answer. */
 export interface DispatchContext {
@@ -31,29 +32,19 @@ export function dispatch(message: Inbound, ctx: DispatchContext): void | Promise
       return room.changeUsername(clientId, message.data.username);
     case 'text':
       if (message.receiver === 'room') return room.broadcastChat(clientId, message.data);
-      return relay(ctx, { sender: clientId, receiver: message.receiver, type: 'text', data: message.data }, null);
+      return relay(ctx, message.receiver, 'text', message.data, null);
     case 'offer':
     case 'answer':
-      return relay(ctx, { sender: clientId, receiver: message.receiver, type: message.type, data: message.data } as Outbound, null);
+      return relay(ctx, message.receiver, message.type, message.data, null);
     case 'icecandidate':
-      return relay(
-        ctx,
-        { sender: clientId, receiver: message.receiver, type: 'icecandidate', data: message.data },
-        candidateTypeOf(message.data.candidate),
-      );
+      return relay(ctx, message.receiver, 'icecandidate', message.data, candidateTypeOf(message.data.candidate));
     case 'bye':
       if (message.receiver === GROUND_CONTROL) return room.bye(clientId);
-      return relay(ctx, { sender: clientId, receiver: message.receiver, type: 'bye', data: message.data ?? null }, null);
+      return relay(ctx, message.receiver, 'bye', message.data ?? null, null);
   }
 }
 
-function relay(ctx: DispatchContext, message: Outbound, candidateType: CandidateType | null): void {
-  const problem = ctx.room.relay(ctx.clientId, message as Parameters<RoomHost['relay']>[1], candidateType);
+function relay(ctx: DispatchContext, receiver: string, type: RelayKind, data: unknown, candidateType: CandidateType | null): void {
+  const problem = ctx.room.relay(ctx.clientId, receiver, type, data, candidateType);
   if (problem) ctx.error(problem);
-}
-
-/** The candidate's `typ` is kept for debugging connectivity; its address is not. */
-function candidateTypeOf(candidate: string): CandidateType {
-  const match = / typ (host|srflx|prflx|relay)(?: |$)/.exec(candidate);
-  return (match?.[1] as CandidateType | undefined) ?? 'unknown';
 }

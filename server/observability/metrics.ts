@@ -9,13 +9,16 @@ const key = (labels: Labels) =>
     .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
     .join(',');
 
-/** Label sets remembered per counter; the label values in use are a small closed set (message types, error codes). */
+/** Label values remembered per label name; those in use are a small closed set (message types, error codes). */
 const MAX_CACHED_KEYS = 256;
 
 export class Counter {
   private readonly values = new Map<string, number>();
-  /** `type` → `type="pong"`: counters are bumped for every frame in and out, and building the key was most of that. */
-  private readonly singleLabelKeys = new Map<string, string>();
+  /**
+   * `type` → `pong` → `type="pong"`: counters are bumped for every frame in and out, and building the
+   * key (even a cache key) was most of that.
+   */
+  private readonly singleLabelKeys = new Map<string, Map<string, string>>();
 
   constructor(
     readonly name: string,
@@ -38,11 +41,13 @@ export class Counter {
       only = name;
     }
     if (only === undefined) return '';
-    const cacheKey = `${only}\u0000${labels[only]}`;
-    let k = this.singleLabelKeys.get(cacheKey);
+    const value = labels[only]!;
+    let byValue = this.singleLabelKeys.get(only);
+    if (byValue === undefined) this.singleLabelKeys.set(only, (byValue = new Map()));
+    let k = byValue.get(value);
     if (k === undefined) {
       k = key(labels);
-      if (this.singleLabelKeys.size < MAX_CACHED_KEYS) this.singleLabelKeys.set(cacheKey, k);
+      if (byValue.size < MAX_CACHED_KEYS) byValue.set(value, k);
     }
     return k;
   }

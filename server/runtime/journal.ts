@@ -3,10 +3,11 @@ import type { RecordedEvent } from '../store/recorded-event.ts';
 export type Appender = (batch: readonly RecordedEvent[]) => Promise<void>;
 export type UnpositionedEvent = Omit<RecordedEvent, 'globalPosition'>;
 
-interface Waiting {
-  readonly event: RecordedEvent;
-  readonly resolve?: () => void;
-  readonly reject?: (error: unknown) => void;
+/** Someone waiting for the event at `position` to be durable. */
+interface Waiter {
+  readonly position: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** How long events may wait to be committed, and how many make a commit start at once. */
@@ -21,9 +22,12 @@ export interface CommitWindow {
  * transactions of many events each (group commit, see `schedule`), with at most one in flight.
  */
 export class Journal {
-  private queue: Waiting[] = [];
-  /** Queued events someone waits for (`record`); while there are none, the wider detached window applies. */
-  private awaited = 0;
+  private queue: RecordedEvent[] = [];
+  /**
+   * Queued events someone waits for (`record`), in position order; while there are none, the wider
+   * detached window applies. Kept apart from the queue so a relay costs no waiting record.
+   */
+  private waiters: Waiter[] = [];
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Infinity;
@@ -54,12 +58,17 @@ export class Journal {
 
   /** Resolves once the event is durable. */
   record(event: UnpositionedEvent): Promise<void> {
-    return new Promise((resolve, reject) => this.enqueue({ event: this.position(event), resolve, reject }));
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const positioned = this.position(event);
+      this.waiters.push({ position: positioned.globalPosition, resolve, reject });
+      this.enqueue(positioned);
+    });
   }
 
   /** For facts whose effect may be seen before they are durable (relays): written in the next batch. */
   recordDetached(event: UnpositionedEvent): void {
-    this.enqueue({ event: this.position(event) });
+    if (!this.failure) this.enqueue(this.position(event));
   }
 
   /** Resolves when everything recorded so far is durable. */
@@ -72,17 +81,22 @@ export class Journal {
     return this.nextPosition - 1;
   }
 
+  /** Spelled out, not spread: one of these is made for every relayed message. */
   private position(event: UnpositionedEvent): RecordedEvent {
-    return { ...event, globalPosition: this.nextPosition++ };
+    return {
+      globalPosition: this.nextPosition++,
+      streamId: event.streamId,
+      streamPosition: event.streamPosition,
+      eventId: event.eventId,
+      room: event.room,
+      type: event.type,
+      data: event.data,
+      recordedAt: event.recordedAt,
+    };
   }
 
-  private enqueue(waiting: Waiting): void {
-    if (this.failure) {
-      waiting.reject?.(this.failure);
-      return;
-    }
-    this.queue.push(waiting);
-    if (waiting.resolve) this.awaited++;
+  private enqueue(event: RecordedEvent): void {
+    this.queue.push(event);
     this.schedule();
   }
 
@@ -93,7 +107,7 @@ export class Journal {
    */
   private schedule(): void {
     if (this.flushing || this.queue.length === 0 || this.flushQueued) return;
-    const window = this.awaited > 0 ? this.window : this.detachedWindow;
+    const window = this.waiters.length > 0 ? this.window : this.detachedWindow;
     if (this.queue.length >= window.events) {
       this.cancelTimer();
       this.flushQueued = true;
@@ -125,15 +139,19 @@ export class Journal {
     if (this.flushing || this.failure || this.queue.length === 0) return;
     this.flushing = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    for (const w of batch) if (w.resolve) this.awaited--;
+    const last = batch[batch.length - 1]!.globalPosition;
+    let covered = 0;
+    while (covered < this.waiters.length && this.waiters[covered]!.position <= last) covered++;
+    const waiting = this.waiters.splice(0, covered);
     try {
       const started = performance.now();
-      await this.append(batch.map((w) => w.event));
+      await this.append(batch);
       this.observe(batch.length, (performance.now() - started) / 1000);
-      for (const w of batch) w.resolve?.();
+      for (const w of waiting) w.resolve();
     } catch (error) {
       this.failure = error;
-      for (const w of [...batch, ...this.queue.splice(0)]) w.reject?.(error);
+      this.queue = [];
+      for (const w of [...waiting, ...this.waiters.splice(0)]) w.reject(error);
       this.onFailure(error);
     } finally {
       this.flushing = false;

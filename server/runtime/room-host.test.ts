@@ -33,7 +33,7 @@ describe('room host', () => {
     await room.connect(b.clientId, cb);
     await room.connect(c.clientId, cc);
     await room.changeUsername(a.clientId, 'Bill');
-    room.relay(a.clientId, { sender: a.clientId, receiver: b.clientId, type: 'offer', data: { type: 'offer', sdp: 'v=0' } }, null);
+    room.relay(a.clientId, b.clientId, 'offer', { type: 'offer', sdp: 'v=0' }, null);
     room.broadcastChat(b.clientId, { from: 'Ted', time: 1, text: 'dust in the wind' });
     await room.disconnect(c.clientId, cc, 1006);
     clock.advance(25_000);
@@ -70,7 +70,7 @@ describe('room host', () => {
     const cb = new RecordingConnection();
     await room.connect(b.clientId, cb);
     const candidate = 'candidate:1 1 udp 2122260223 192.168.1.23 54321 typ srflx raddr 10.0.0.1 rport 1';
-    room.relay(a.clientId, { sender: a.clientId, receiver: b.clientId, type: 'icecandidate', data: { candidate, sdpMid: '0', sdpMLineIndex: 0 } }, 'srflx');
+    room.relay(a.clientId, b.clientId, 'icecandidate', { candidate, sdpMid: '0', sdpMLineIndex: 0 }, 'srflx');
     room.broadcastChat(a.clientId, { from: 'Bill', time: 1, text: 'be excellent to each other' });
     await app.journal.drain();
 

@@ -13,4 +13,14 @@ describe('event ids', () => {
     expect(timeOrderedUuid(at)).not.toBe(id);
     expect(randomIds.eventId()).toMatch(UUID_V7);
   });
+
+  it('stay well formed and distinct across many ids, milliseconds and a refill of the random pool', () => {
+    const at = 1_764_220_800_000;
+    const ids = Array.from({ length: 5_000 }, (_, i) => timeOrderedUuid(at + Math.floor(i / 100)));
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let i = 100; i < ids.length; i += 100) expect(ids[i]! > ids[i - 1]!).toBe(true);
+    expect(timeOrderedUuid(0).startsWith('00000000-0000-7')).toBe(true);
+    expect(timeOrderedUuid(2 ** 48 - 1).startsWith('ffffffff-ffff-7')).toBe(true);
+  });
 });
