@@ -10,6 +10,7 @@ import { databaseLayer } from '../database.ts';
 import { EventStore } from '../event-store.ts';
 import { SqlEventStoreLive } from '../sql-event-store.ts';
 import { decodeBatch, failureOf, type FromWriter, type ToWriter, type WriterSettings } from './protocol.ts';
+import { WRITER_NICENESS, lowerThisThreadPriority } from './thread-priority.ts';
 
 const port = parentPort!;
 const settings = workerData as WriterSettings;
@@ -26,6 +27,7 @@ const run = async <A, E>(effect: Effect.Effect<A, E, EventStore>): Promise<{ ok:
 /** tsx's loader keeps a port open in this thread, so the thread ends by exiting, not by running out of work. */
 const exit = () => void runtime.dispose().finally(() => process.exit(0));
 
+lowerThisThreadPriority(WRITER_NICENESS);
 const started = await run(EventStore);
 if (started.ok) {
   const store = started.value;
