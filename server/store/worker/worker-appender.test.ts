@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Effect, Layer, ManagedRuntime } from 'effect';
@@ -8,6 +8,7 @@ import { databaseLayer } from '../database.ts';
 import { EventStore } from '../event-store.ts';
 import type { RecordedEvent } from '../recorded-event.ts';
 import { SqlEventStoreLive } from '../sql-event-store.ts';
+import { WRITER_NICENESS } from './thread-priority.ts';
 import { WorkerAppender, WriterError } from './worker-appender.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'camus-writer-'));
@@ -63,6 +64,22 @@ describe('WorkerAppender (the SQLite writer thread)', () => {
     const started = WorkerAppender.start(dataDir);
     await expect(started).rejects.toMatchObject({ tag: 'StoreError' });
     await expect(started).rejects.toThrow(/cannot open database/);
+  });
+
+  it.runIf(existsSync('/proc/thread-self'))('runs its thread at the writer niceness, below the thread that relays', async () => {
+    const niceness = () =>
+      new Map(
+        readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+        }),
+      );
+    const before = niceness();
+    const writer = await WorkerAppender.start(mkdtempSync(join(root, 'nice-')));
+    const started = [...niceness()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+    expect(started).toContain(WRITER_NICENESS);
+    expect(niceness().get(String(process.pid))).toBe(before.get(String(process.pid)));
+    await writer.close();
   });
 
   it('refuses appends once closed, instead of leaving them waiting forever', async () => {
