@@ -34,7 +34,7 @@ async function person(): Promise<Page> {
 /** Fills the home page's form and submits it; returns the room's link (where the form redirects). */
 async function createRoomFromHome(page: Page, room: { name: string; password?: string; guestLimit?: string }): Promise<string> {
   await page.goto(server.baseUrl);
-  // The form works without scripts, but a choice made while they hydrate the page can be reset.
+  // Filled once the scripts have loaded; home-form-hydration.test.ts fills it before they do.
   await page.waitForLoadState('networkidle');
   await page.getByLabel('Room name').fill(room.name);
   if (room.password !== undefined) await page.getByLabel('Password (optional)').fill(room.password);
