@@ -98,16 +98,17 @@ describe('picture-in-picture and fullscreen', () => {
     const pip = alice.getByRole('button', { name: 'Picture-in-picture of Bob' });
     await pip.click();
     await eventually(async () => expect(await alice.evaluate(() => document.pictureInPictureElement?.closest('figure')?.getAttribute('aria-label'))).toBe('Bob'));
-    expect(await pip.getAttribute('aria-pressed')).toBe('true');
+    // The button follows the browser's enter/leave events, which come after the element changes.
+    await eventually(async () => expect(await pip.getAttribute('aria-pressed')).toBe('true'));
     await pip.click();
     await eventually(async () => expect(await alice.evaluate(() => document.pictureInPictureElement)).toBeNull());
-    expect(await pip.getAttribute('aria-pressed')).toBe('false');
+    await eventually(async () => expect(await pip.getAttribute('aria-pressed')).toBe('false'));
 
     const full = alice.getByRole('button', { name: 'Fullscreen of Bob' });
     await full.focus();
     await alice.keyboard.press('Enter'); // keyboard operable
     await eventually(async () => expect(await alice.evaluate(() => document.fullscreenElement?.getAttribute('aria-label'))).toBe('Bob'));
-    expect(await full.getAttribute('aria-pressed')).toBe('true');
+    await eventually(async () => expect(await full.getAttribute('aria-pressed')).toBe('true'));
     await full.click();
     await eventually(async () => expect(await alice.evaluate(() => document.fullscreenElement)).toBeNull());
 
