@@ -2,38 +2,21 @@
 // the home page's form (password, guest limit), and others arrive by the room's link. A wrong password
 // says so on the page and lets nobody in; the right one leads to a call where media flows both ways.
 // The person over the guest limit gets the "full" page, and gets in once someone has left.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killLeftovers, rememberSecret, startServer, type RunningServer } from '../support/server.ts';
-import { enterFromPreJoin, expectMediaFlowing, feedOf, launchCallBrowser, openPerson } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { rememberSecret } from '../support/server.ts';
+import { enterFromPreJoin, expectMediaFlowing, feedOf } from './support/browser.ts';
+import { useCallFixture } from './support/call-fixture.ts';
 
-let server: RunningServer;
-let browser: Browser;
-let contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchCallBrowser()]);
-});
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await killLeftovers();
-});
+const call = useCallFixture();
 
 async function person(): Promise<Page> {
-  const { context, page } = await openPerson(browser);
-  contexts.push(context);
-  return page;
+  return (await call.person()).page;
 }
 
 /** Fills the home page's form and submits it; returns the room's link (where the form redirects). */
 async function createRoomFromHome(page: Page, room: { name: string; password?: string; guestLimit?: string }): Promise<string> {
-  await page.goto(server.baseUrl);
+  await page.goto(call.server.baseUrl);
   // Filled once the scripts have loaded; home-form-hydration.test.ts fills it before they do.
   await page.waitForLoadState('networkidle');
   await page.getByLabel('Room name').fill(room.name);

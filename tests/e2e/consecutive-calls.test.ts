@@ -4,27 +4,17 @@
 // bytes growing). Every run is reported; a failed run is described (each connection's states) and the
 // runs go on, so the failure rate is known; the test fails if any run failed.
 // CALL_RUNS=<n> changes the number of runs (e.g. 100 when hunting flakiness).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/protocol-client.ts';
-import { killLeftovers, startServer, type RunningServer } from '../support/server.ts';
-import { enterFromPreJoin, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
+import { enterFromPreJoin, expectMediaFlowing, openPerson } from './support/browser.ts';
+import { useCallFixture } from './support/call-fixture.ts';
 
 const RUNS = Number(process.env.CALL_RUNS ?? 20);
 const NAMES = ['Ada', 'Grace', 'Linus'];
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchCallBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await killLeftovers();
-});
+// A run opens its people itself and closes them before the next run starts.
+const fixture = useCallFixture();
 
 /**
  * Test-only diagnostics (after support/browser.ts's recorder): each connection keeps a short log of
@@ -76,8 +66,8 @@ function describeConnections(page: Page): Promise<string> {
 }
 
 /** One call: a new room, one fresh context per person; they enter one after another. */
-async function call(size: number, run: number): Promise<void> {
-  const slug = await createRoom(server.baseUrl, `Run ${size}-${run}`);
+async function oneCall(size: number, run: number): Promise<void> {
+  const slug = await createRoom(fixture.server.baseUrl, `Run ${size}-${run}`);
   const contexts: BrowserContext[] = [];
   const pages: Page[] = [];
   const names = NAMES.slice(0, size);
@@ -85,11 +75,11 @@ async function call(size: number, run: number): Promise<void> {
     // The pages open side by side; people then enter one after another, as they would.
     await Promise.all(
       names.map(async () => {
-        const { context, page } = await openPerson(browser);
+        const { context, page } = await openPerson(fixture.browser);
         await context.addInitScript(LOG_NEGOTIATION);
         contexts.push(context);
         pages.push(page);
-        await page.goto(`${server.baseUrl}/room/${slug}`);
+        await page.goto(`${fixture.server.baseUrl}/room/${slug}`);
         await page.getByText('Camera and microphone ready.').waitFor();
       }),
     );
@@ -122,7 +112,7 @@ describe(`${RUNS} consecutive fresh calls`, () => {
       for (let run = 1; run <= RUNS; run++) {
         const started = performance.now();
         try {
-          await call(size, run);
+          await oneCall(size, run);
           console.log(`calls of ${size}: run ${run}/${RUNS} ok (${((performance.now() - started) / 1000).toFixed(1)} s)`);
         } catch (error) {
           failures.push(`run ${run}: ${(error as Error).message}`);

@@ -5,55 +5,23 @@
 // keyboard, and the per-feed volume and own camera resolution.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/protocol-client.ts';
-import { REPO_ROOT, killLeftovers, startServer, type RunningServer } from '../support/server.ts';
-import { configuredIceServers, eventually, inboundStats, launchCallBrowser, openPerson, outboundVideoBytes } from './support/browser.ts';
+import { REPO_ROOT } from '../support/server.ts';
+import { configuredIceServers, enterFromPreJoin, eventually, feedOf, inboundStats, outboundVideoBytes } from './support/browser.ts';
+import { useCallFixture, type EnterOptions } from './support/call-fixture.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
 const TURN_SECRET = 'feed-controls-test-secret-0123456789';
 
-let server: RunningServer;
-let browser: Browser;
-let contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    // STUN and TURN are named (nothing listens there: host candidates connect), so the sidebar has a list to show.
-    startServer({ database: 'sqlite', env: { STUN_HOST: '127.0.0.1', STUN_PORT: '3478', TURN_HOST: '127.0.0.1', TURN_PORT: '3478', TURN_STATIC_AUTH_SECRET: TURN_SECRET } }),
-    launchCallBrowser(),
-  ]);
+// STUN and TURN are named (nothing listens there: host candidates connect), so the sidebar has a list to show.
+const call = useCallFixture({
+  database: 'sqlite',
+  env: { STUN_HOST: '127.0.0.1', STUN_PORT: '3478', TURN_HOST: '127.0.0.1', TURN_PORT: '3478', TURN_STATIC_AUTH_SECRET: TURN_SECRET },
 });
+const enter = (slug: string, name: string, options?: EnterOptions) => call.enter(slug, name, options);
 
-afterEach(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  contexts = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await killLeftovers();
-});
-
-async function enter(slug: string, name: string, options: { viewport?: { width: number; height: number }; init?: () => void } = {}): Promise<Page> {
-  const { context, page } = await openPerson(browser, options.viewport);
-  contexts.push(context);
-  if (options.init) await context.addInitScript(options.init);
-  await page.goto(`${server.baseUrl}/room/${slug}`);
-  await enterFromPreJoin(page, name);
-  return page;
-}
-
-async function enterFromPreJoin(page: Page, name: string): Promise<void> {
-  await page.getByText('Camera and microphone ready.').waitFor();
-  await page.getByLabel('Nickname').fill(name);
-  await page.getByRole('button', { name: 'Enter room' }).click();
-  await page.getByRole('toolbar', { name: 'Call controls' }).waitFor();
-}
-
-const tile = (page: Page, name: string) => page.getByRole('figure', { name, exact: true });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How much each of the page's connections sent in video over `ms`. */
@@ -84,7 +52,7 @@ const feedOrder = (page: Page) =>
 
 describe('picture-in-picture and fullscreen', () => {
   it('puts a feed in picture-in-picture and fullscreen and back; hides the buttons where the browser lacks the API', { timeout: 60_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'PiP and fullscreen');
+    const slug = await createRoom(call.server.baseUrl, 'PiP and fullscreen');
     const alice = await enter(slug, 'Alice');
     // Bob's browser has neither API.
     const bob = await enter(slug, 'Bob', {
@@ -115,20 +83,20 @@ describe('picture-in-picture and fullscreen', () => {
     // Own feed has them too; Bob's page shows neither button anywhere.
     await alice.getByRole('button', { name: 'Fullscreen of yourself' }).waitFor();
     expect(await bob.getByRole('button', { name: /Picture-in-picture|Fullscreen/ }).count()).toBe(0);
-    await tile(bob, 'Alice').waitFor();
+    await feedOf(bob, 'Alice').waitFor();
   });
 });
 
 describe("switching a person's incoming video off", () => {
   it("stops their video sender (bytes stop growing there) and shows it; switching it on resumes — also when both switch at once (glare)", { timeout: 90_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'Incoming video off');
+    const slug = await createRoom(call.server.baseUrl, 'Incoming video off');
     const alice = await enter(slug, 'Alice');
     const bob = await enter(slug, 'Bob');
     await inCall(alice, bob);
     expect((await videoSentOver(bob, 1_500))[0]).toBeGreaterThan(10_000);
 
     await alice.getByRole('button', { name: 'Turn off video of Bob' }).click();
-    await tile(alice, 'Bob').getByText('Video off (by you)').waitFor();
+    await feedOf(alice, 'Bob').getByText('Video off (by you)').waitFor();
     await alice.getByRole('button', { name: 'Turn on video of Bob' }).waitFor();
     mkdirSync(SCREENSHOTS, { recursive: true });
     await alice.screenshot({ path: join(SCREENSHOTS, 'feed-controls-video-off.png') });
@@ -145,8 +113,8 @@ describe("switching a person's incoming video off", () => {
     await alice.getByRole('button', { name: 'Turn on video of Bob' }).click();
     await eventually(async () => expect((await videoSentOver(bob, 1_000))[0]).toBeGreaterThan(10_000));
     await eventually(async () => expect(await framesDecodedOver(alice, 1_000)).toBeGreaterThan(5));
-    await tile(alice, 'Bob').getByText('Video off (by you)').waitFor({ state: 'detached' });
-    expect(await tile(alice, 'Bob').locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    await feedOf(alice, 'Bob').getByText('Video off (by you)').waitFor({ state: 'detached' });
+    expect(await feedOf(alice, 'Bob').locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
 
     // Glare: both switch each other off at the same moment, then on again.
     const both = (label: (other: string) => string) =>
@@ -170,7 +138,7 @@ describe("switching a person's incoming video off", () => {
 
 describe('ICE servers in the sidebar', () => {
   it("lists the server's without credentials; adds, validates, applies, keeps and removes your own", { timeout: 90_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'ICE servers');
+    const slug = await createRoom(call.server.baseUrl, 'ICE servers');
     const alice = await enter(slug, 'Alice');
     const bob = await enter(slug, 'Bob');
     await inCall(alice, bob);
@@ -212,7 +180,7 @@ describe('ICE servers in the sidebar', () => {
     await eventually(async () => expect((await configuredIceServers(alice))[0]).toContainEqual(own));
     // … used for a new one (Carol comes in), and kept across a reload.
     const carol = await enter(slug, 'Carol');
-    await tile(carol, 'Alice').waitFor();
+    await feedOf(carol, 'Alice').waitFor();
     await eventually(async () => {
       const configs = await configuredIceServers(alice);
       expect(configs).toHaveLength(2);
@@ -238,13 +206,13 @@ describe('ICE servers in the sidebar', () => {
 
 describe('rearranging the feeds', () => {
   it('swaps two feeds by drag and drop, and moves them with the keyboard', { timeout: 60_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'Rearrange');
+    const slug = await createRoom(call.server.baseUrl, 'Rearrange');
     const alice = await enter(slug, 'Alice');
     const bob = await enter(slug, 'Bob');
     await enter(slug, 'Carol');
     await eventually(async () => expect(await feedOrder(alice)).toEqual(['Alice (you)', 'Bob', 'Carol']));
 
-    await tile(alice, 'Carol').dragTo(tile(alice, 'Alice (you)'));
+    await feedOf(alice, 'Carol').dragTo(feedOf(alice, 'Alice (you)'));
     await eventually(async () => expect(await feedOrder(alice)).toEqual(['Carol', 'Bob', 'Alice (you)']));
     expect(await feedOrder(bob)).toEqual(['Bob (you)', 'Alice', 'Carol']); // only for Alice
 
@@ -271,7 +239,7 @@ describe('rearranging the feeds', () => {
 
 describe('per-feed volume and own camera resolution', () => {
   it("sets a person's volume and mute on their video only, and changes the resolution the others receive", { timeout: 60_000 }, async () => {
-    const slug = await createRoom(server.baseUrl, 'Volume and resolution');
+    const slug = await createRoom(call.server.baseUrl, 'Volume and resolution');
     const alice = await enter(slug, 'Alice');
     // Bob enters with his microphone only: pages of one browser share the fake camera, and a camera
     // someone else holds open stays at the size it was opened with (measured: 720p gave 640×480).
@@ -284,7 +252,7 @@ describe('per-feed volume and own camera resolution', () => {
     });
     await eventually(async () => expect((await inboundStats(bob)).filter((s) => s.framesDecoded > 0)).toHaveLength(1));
     await eventually(async () => expect((await inboundStats(alice)).filter((s) => s.audioBytes > 0)).toHaveLength(1));
-    const bobsVideo = tile(alice, 'Bob').locator('video');
+    const bobsVideo = feedOf(alice, 'Bob').locator('video');
 
     await alice.getByLabel('Volume of Bob').fill('0.3');
     expect(await bobsVideo.evaluate((v: HTMLVideoElement) => v.volume)).toBeCloseTo(0.3, 2);
@@ -294,7 +262,7 @@ describe('per-feed volume and own camera resolution', () => {
     await alice.getByRole('button', { name: 'Unmute Bob' }).click();
     expect(await bobsVideo.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
 
-    const width = () => tile(bob, 'Alice').locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
+    const width = () => feedOf(bob, 'Alice').locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
     // What the camera captures (the own tile), and what Bob receives: the encoder may scale that down
     // further on a busy machine, so Bob's width is checked as "at most" / "more than".
     const own = () => alice.evaluate(() => (document.querySelector('figure[data-own] video') as HTMLVideoElement).videoWidth);

@@ -5,41 +5,29 @@
 // connections carry on (none is made again), and chat works both ways. Then the socket goes silent
 // instead (the proxy stops passing bytes but closes nothing, like a dead NAT mapping): only the page's
 // heartbeat (a ping every 10 s, 5 s for the pong) can notice, and it must reconnect on its own.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom } from '../support/protocol-client.ts';
-import { killLeftovers, startServer, type RunningServer } from '../support/server.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { HEARTBEAT_INTERVAL_MS, PONG_TIMEOUT_MS } from '../../src/lib/signaling/machine.ts';
-import { enterFromPreJoin, eventually, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
+import { eventually, expectMediaFlowing } from './support/browser.ts';
+import { useCallFixture } from './support/call-fixture.ts';
 
 const CUT_MS = 10_000;
 
-let server: RunningServer;
+const call = useCallFixture();
 let proxy: TcpProxy;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ database: 'sqlite' }), launchCallBrowser()]);
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: server.port });
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: call.server.port });
 });
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  await browser?.close();
   await proxy?.close();
-  await server?.stop();
-  await killLeftovers();
 });
 
-async function enter(slug: string, name: string): Promise<Page> {
-  const { context, page } = await openPerson(browser);
-  contexts.push(context);
-  await page.goto(`${proxy.baseUrl}/room/${slug}`);
-  await enterFromPreJoin(page, name);
-  return page;
-}
+/** Enters through the proxy, whose connections the test cuts. */
+const enter = (slug: string, name: string): Promise<Page> => call.enter(slug, name, { baseUrl: proxy.baseUrl });
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const banner = (page: Page) => page.getByText('Reconnecting…');
@@ -75,7 +63,7 @@ async function expectChatBothWays(alice: Page, bob: Page, tag: string): Promise<
 
 /** Alice and Bob in a fresh room, media flowing and chat working both ways; `made` counts their peer connections. */
 async function callOfTwo(roomName: string, tag: string): Promise<{ alice: Page; bob: Page; made: number[] }> {
-  const slug = await createRoom(server.baseUrl, roomName);
+  const slug = await createRoom(call.server.baseUrl, roomName);
   const alice = await enter(slug, 'Alice');
   const bob = await enter(slug, 'Bob');
   await Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]);
@@ -119,7 +107,6 @@ describe('the signaling socket cut for 10 s, the server still up', () => {
 
 describe('the signaling socket silent (no bytes, no close), the server still up', () => {
   it('is noticed by the heartbeat, which reconnects; media never stops and chat works after', { timeout: 120_000 }, async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
     const { alice, bob, made } = await callOfTwo('Signaling stall', 'before the stall');
 
     await Promise.all([countNewSockets(alice), countNewSockets(bob)]);
