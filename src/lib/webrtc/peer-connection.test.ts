@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerConnection, selectedCandidatePair, withReceiving } from './peer-connection.ts';
+import { PeerConnection, selectedCandidatePair, withReceiving, withSending } from './peer-connection.ts';
 import type { ConnectionEvent, PeerCommand } from './peer-events.ts';
 
 /**
@@ -244,6 +244,15 @@ describe('switching incoming video off and on', () => {
     expect(withReceiving('inactive', true)).toBe('recvonly');
     expect(withReceiving('sendrecv', true)).toBe('sendrecv');
     expect(withReceiving('stopped', true)).toBe('stopped');
+  });
+
+  it('withSending adds or removes send and keeps recv (a share ends with no camera to go back to)', () => {
+    expect(withSending('sendrecv', false)).toBe('recvonly');
+    expect(withSending('recvonly', true)).toBe('sendrecv');
+    expect(withSending('sendonly', false)).toBe('inactive');
+    expect(withSending('inactive', true)).toBe('sendonly');
+    expect(withSending('recvonly', false)).toBe('recvonly');
+    expect(withSending('stopped', true)).toBe('stopped');
   });
 
   it('flips only video transceivers, and answers a later offer with the new video transceiver off too', async () => {

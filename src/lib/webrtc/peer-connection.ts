@@ -38,6 +38,14 @@ export function withReceiving(direction: RTCRtpTransceiverDirection, receive: bo
   return sends ? 'sendonly' : 'inactive';
 }
 
+/** The same with sending switched on or off, receiving left as it is: sendrecv ⇄ recvonly, sendonly ⇄ inactive. */
+export function withSending(direction: RTCRtpTransceiverDirection, send: boolean): RTCRtpTransceiverDirection {
+  if (direction === 'stopped') return direction;
+  const receives = direction === 'sendrecv' || direction === 'recvonly';
+  if (send) return receives ? 'sendrecv' : 'sendonly';
+  return receives ? 'recvonly' : 'inactive';
+}
+
 const toRtcIceServers = (iceServers: readonly IceServer[]): RTCIceServer[] =>
   iceServers.map((s) => ({
     urls: [...s.urls],
@@ -84,6 +92,8 @@ export class PeerConnection {
   #incomingVideo = true;
   readonly #remoteStreams = new Map<string, MediaStream>();
   readonly #senders = new Map<string, RTCRtpSender>();
+  /** The stream the others receive our tracks in (its id is what groups them into one feed there). */
+  #sentStream: MediaStream | undefined;
 
   /**
    * The RTCPeerConnection is made at once with `createPeerConnection` (tests), or, for the real one,
@@ -172,11 +182,32 @@ export class PeerConnection {
     const tracks = stream?.getTracks() ?? [];
     for (const track of tracks) {
       const sender = this.#senders.get(track.kind);
-      if (sender) await sender.replaceTrack(track);
-      else if (stream) this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
+      if (sender) {
+        await sender.replaceTrack(track);
+        this.#setSending(sender, true);
+      } else if (stream) {
+        // A kind sent for the first time (a screen shared by someone without a camera) joins the stream
+        // already sent, so the others get it in the same feed as the sound, not in a second one.
+        this.#sentStream ??= stream;
+        this.#senders.set(track.kind, this.#pc.addTrack(track, this.#sentStream));
+      }
     }
     const kinds = new Set(tracks.map((t) => t.kind));
-    for (const [kind, sender] of this.#senders) if (!kinds.has(kind) && sender.track) await sender.replaceTrack(null);
+    for (const [kind, sender] of this.#senders) {
+      if (kinds.has(kind) || !sender.track) continue;
+      await sender.replaceTrack(null);
+      // Nothing left to send of this kind (a share ended, and there is no camera to go back to): saying
+      // so in the next negotiation takes the track out of the others' feed instead of freezing its last frame.
+      this.#setSending(sender, false);
+    }
+  }
+
+  /** Switches sending on `sender`'s transceiver on or off; a change fires negotiationneeded. */
+  #setSending(sender: RTCRtpSender, send: boolean): void {
+    const transceiver = this.#pc.getTransceivers().find((t) => t.sender === sender);
+    if (!transceiver || transceiver.currentDirection === 'stopped' || transceiver.direction === 'stopped') return;
+    const direction = withSending(transceiver.direction, send);
+    if (transceiver.direction !== direction) transceiver.direction = direction;
   }
 
   /** Sets every live video transceiver's direction to (not) receive; a change fires negotiationneeded. */
