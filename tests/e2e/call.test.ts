@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { REPO_ROOT, startServer } from '../support/server.ts';
 import { eventually, expectMediaFlowing, feedOf } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';

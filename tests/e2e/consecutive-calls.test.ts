@@ -6,7 +6,7 @@
 // CALL_RUNS=<n> changes the number of runs (e.g. 100 when hunting flakiness).
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { enterFromPreJoin, expectMediaFlowing, openPerson } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GROUND_CONTROL, closeAll, createRoom, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
+import { GROUND_CONTROL, closeAll, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
 import { REPO_ROOT, killLeftovers, startServer, type RunningServer } from '../support/server.ts';
 
 const TOKEN = 'debug-page-token-0123456789';

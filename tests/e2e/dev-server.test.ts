@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { freePort, REPO_ROOT } from '../support/server.ts';
 import { enterFromPreJoin, expectMediaFlowing, launchCallBrowser, openPerson } from './support/browser.ts';
 

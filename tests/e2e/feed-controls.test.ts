@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { REPO_ROOT } from '../support/server.ts';
 import { configuredIceServers, enterFromPreJoin, eventually, feedOf, inboundStats, outboundVideoBytes } from './support/browser.ts';
 import { useCallFixture, type EnterOptions } from './support/call-fixture.ts';

@@ -5,7 +5,7 @@
 // off; and a person without a camera can share too, which adds a video track to a call that had none.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { eventually, expectMediaFlowing, feedOf, inboundStats } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 

@@ -7,7 +7,7 @@
 // heartbeat (a ping every 10 s, 5 s for the pong) can notice, and it must reconnect on its own.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { HEARTBEAT_INTERVAL_MS, PONG_TIMEOUT_MS } from '../../src/lib/signaling/machine.ts';
 import { eventually, expectMediaFlowing } from './support/browser.ts';

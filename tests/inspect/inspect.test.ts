@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { closeAll, createRoom, joinAll } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
+import { closeAll, joinAll } from '../support/protocol-client.ts';
 import { freePort, startServer, type RunningServer } from '../support/server.ts';
 import { append, fixture, runCli } from '../replay/support.ts';
 

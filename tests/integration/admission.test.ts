@@ -2,19 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, databaseFor } from '../support/postgres-url.ts';
-import {
-  ProtocolClient,
-  admit,
-  closeAll,
-  createRoom,
-  getPage,
-  postForm,
-  postJson,
-  sessionCookieOf,
-  socketUrl,
-  tryUpgrade,
-  type HttpResult,
-} from '../support/protocol-client.ts';
+import { admit, createRoom, getPage, postForm, postJson, sessionCookieOf, type HttpResult } from '../support/admission.ts';
+import { ProtocolClient, closeAll, socketUrl, tryUpgrade } from '../support/protocol-client.ts';
 import { killLeftovers, leakedSecrets, rememberSecret, secretCount, startServer, type RunningServer } from '../support/server.ts';
 
 afterAll(killLeftovers);

@@ -1,7 +1,9 @@
 // Bad frames of every kind: a precise error, the socket kept open, nothing written to the event log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, databaseFor, eventLogState, readEvents } from '../support/postgres-url.ts';
-import { GROUND_CONTROL, closeAll, createRoom, fakeCandidate, fakeSdp, joinAll, roomInfoIds, type ProtocolClient } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
+import { fakeCandidate, fakeSdp } from '../support/fake-signals.ts';
+import { GROUND_CONTROL, closeAll, joinAll, roomInfoIds, type ProtocolClient } from '../support/protocol-client.ts';
 import { killLeftovers, leakedSecrets, secretCount, startServer, type RunningServer } from '../support/server.ts';
 
 afterAll(killLeftovers);

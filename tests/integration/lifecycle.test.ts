@@ -1,21 +1,8 @@
 // Leaving, dropping, reconnecting and idle rooms, with a 1 s reconnect grace and a 2 s room idle time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, databaseFor } from '../support/postgres-url.ts';
-import {
-  GROUND_CONTROL,
-  ProtocolClient,
-  admit,
-  closeAll,
-  createRoom,
-  getPage,
-  joinAll,
-  postJson,
-  roomInfoIds,
-  sessionCookieOf,
-  socketUrl,
-  tryUpgrade,
-  type Frame,
-} from '../support/protocol-client.ts';
+import { admit, createRoom, getPage, postJson, sessionCookieOf } from '../support/admission.ts';
+import { GROUND_CONTROL, ProtocolClient, closeAll, joinAll, roomInfoIds, socketUrl, tryUpgrade, type Frame } from '../support/protocol-client.ts';
 import { killLeftovers, leakedSecrets, secretCount, startServer, type RunningServer } from '../support/server.ts';
 
 afterAll(killLeftovers);

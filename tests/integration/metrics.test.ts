@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, createRoom, fakeSdp, GROUND_CONTROL, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
+import { fakeSdp } from '../support/fake-signals.ts';
+import { closeAll, GROUND_CONTROL, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 const TOKEN = 'metrics-token-0123456789';

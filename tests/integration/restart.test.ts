@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASES, databaseFor, type DatabaseKind } from '../support/postgres-url.ts';
-import { GROUND_CONTROL, ProtocolClient, admit, closeAll, createRoom, joinAll, roomInfoIds } from '../support/protocol-client.ts';
+import { admit, createRoom } from '../support/admission.ts';
+import { GROUND_CONTROL, ProtocolClient, closeAll, joinAll, roomInfoIds } from '../support/protocol-client.ts';
 import { killLeftovers, leakedSecrets, makeDataDir, secretCount, startServer, type DatabaseChoice, type RunningServer } from '../support/server.ts';
 
 afterAll(killLeftovers);

@@ -2,20 +2,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES, databaseFor } from '../support/postgres-url.ts';
-import {
-  GROUND_CONTROL,
-  ProtocolClient,
-  admit,
-  closeAll,
-  createRoom,
-  fakeCandidate,
-  fakeSdp,
-  joinAll,
-  roomInfoIds,
-  tryUpgrade,
-  socketUrl,
-  type Frame,
-} from '../support/protocol-client.ts';
+import { admit, createRoom } from '../support/admission.ts';
+import { fakeCandidate, fakeSdp } from '../support/fake-signals.ts';
+import { GROUND_CONTROL, ProtocolClient, closeAll, joinAll, roomInfoIds, tryUpgrade, socketUrl, type Frame } from '../support/protocol-client.ts';
 import { killLeftovers, leakedSecrets, rememberSecret, secretCount, startServer, type RunningServer } from '../support/server.ts';
 
 afterAll(killLeftovers);

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveState } from '../../server/replay/live-check.ts';
 import { ExitCode } from '../../server/replay/exit-codes.ts';
-import { GROUND_CONTROL, closeAll, createRoom, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
+import { createRoom } from '../support/admission.ts';
+import { GROUND_CONTROL, closeAll, joinAll, type ProtocolClient } from '../support/protocol-client.ts';
 import { freePort, killLeftovers, startServer, type RunningServer } from '../support/server.ts';
 import { runCli } from './support.ts';
 

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_USERNAME } from '../../server/client/events.ts';
-import { GROUND_CONTROL, ProtocolClient, closeAll, createRoom, fakeCandidate, joinAll, postJson, type Frame } from './protocol-client.ts';
+import { createRoom, postJson } from './admission.ts';
+import { fakeCandidate } from './fake-signals.ts';
+import { GROUND_CONTROL, ProtocolClient, closeAll, joinAll, type Frame } from './protocol-client.ts';
 import type { RunningServer } from './server.ts';
 
 /**

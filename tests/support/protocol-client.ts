@@ -1,4 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
+import { admit, type Admitted } from './admission.ts';
 import { rememberSecret } from './server.ts';
 
 /** A server frame as parsed; `raw` keeps the exact text for byte-level assertions. */
@@ -11,136 +12,6 @@ export interface Frame {
 export type Match = string | ((frame: Frame) => boolean);
 
 export const GROUND_CONTROL = 'ground control';
-export const SESSION_COOKIE = 'camus_session';
-
-export interface Admitted {
-  readonly slug: string;
-  /** The camus_session cookie's value. */
-  readonly token: string;
-  /** `camus_session=<token>`, for a Cookie header. */
-  readonly cookie: string;
-  /** The Set-Cookie header as sent. */
-  readonly setCookie: string;
-  /** From the API's body; the page does not say. */
-  readonly clientId: string | undefined;
-}
-
-export class HttpRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`admission refused with HTTP ${status}: ${body.slice(0, 300)}`);
-  }
-}
-
-// ── HTTP helpers ───────────────────────────────────────────────────────────────────────────────
-
-export interface HttpResult {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: string;
-  readonly setCookies: string[];
-  json<T = Record<string, unknown>>(): T;
-}
-
-async function result(response: Response): Promise<HttpResult> {
-  const body = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body,
-    setCookies: response.headers.getSetCookie(),
-    json: <T>() => JSON.parse(body) as T,
-  };
-}
-
-/** A GET as a browser makes it (HTML accepted), redirects not followed. */
-export async function getPage(baseUrl: string, path: string, cookie?: string): Promise<HttpResult> {
-  const headers: Record<string, string> = { Accept: 'text/html' };
-  if (cookie) headers.Cookie = cookie;
-  return result(await fetch(new URL(path, baseUrl), { headers, redirect: 'manual' }));
-}
-
-/** A form POST as a browser submits it from a page of this site (same Origin, HTML accepted). */
-export async function postForm(baseUrl: string, path: string, fields: Record<string, string>, cookie?: string): Promise<HttpResult> {
-  const headers: Record<string, string> = {
-    Accept: 'text/html',
-    'Content-Type': 'application/x-www-form-urlencoded',
-    Origin: new URL(baseUrl).origin,
-  };
-  if (cookie) headers.Cookie = cookie;
-  for (const [key, value] of Object.entries(fields)) if (key === 'password') rememberSecret(value);
-  return result(await fetch(new URL(path, baseUrl), { method: 'POST', headers, body: new URLSearchParams(fields).toString(), redirect: 'manual' }));
-}
-
-/** POST with a JSON body (or a raw string body with the given content type). */
-export async function postJson(
-  baseUrl: string,
-  path: string,
-  body: unknown,
-  options: { contentType?: string; raw?: boolean } = {},
-): Promise<HttpResult> {
-  if (body && typeof body === 'object' && 'password' in body) rememberSecret(String((body as { password: unknown }).password));
-  return result(
-    await fetch(new URL(path, baseUrl), {
-      method: 'POST',
-      headers: { 'Content-Type': options.contentType ?? 'application/json', Accept: 'application/json' },
-      body: options.raw ? (body as string) : JSON.stringify(body),
-      redirect: 'manual',
-    }),
-  );
-}
-
-export interface RoomOptions {
-  readonly password?: string;
-  readonly public?: boolean;
-  readonly guestLimit?: number | null;
-}
-
-/** Creates a room through the JSON API; returns its slug or throws with the server's answer. */
-export async function createRoom(baseUrl: string, name: string, options: RoomOptions = {}): Promise<string> {
-  const created = await postJson(baseUrl, '/api/rooms', { name, ...options });
-  if (created.status !== 201) throw new Error(`creating room "${name}" failed with HTTP ${created.status}: ${created.body}`);
-  return created.json<{ slug: string }>().slug;
-}
-
-/** The camus_session cookie in a response, if any. */
-export function sessionCookieOf(setCookies: readonly string[]): { token: string; setCookie: string } | undefined {
-  for (const header of setCookies) {
-    const match = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(header);
-    if (match && match[1]) return { token: match[1], setCookie: header };
-  }
-  return undefined;
-}
-
-/**
- * Gets admitted to a room as a person would: through the room page (a plain GET, or the password form),
- * or through the JSON API. Throws HttpRefusal when the server says no.
- */
-export async function admit(baseUrl: string, slug: string, options: { password?: string; via?: 'page' | 'api' } = {}): Promise<Admitted> {
-  const path = `/room/${encodeURIComponent(slug)}`;
-  rememberSecret(options.password);
-  let response: HttpResult;
-  let clientId: string | undefined;
-  if (options.via === 'api') {
-    response = await postJson(baseUrl, `/api/rooms/${encodeURIComponent(slug)}/join`, options.password === undefined ? {} : { password: options.password });
-    if (response.status !== 200) throw new HttpRefusal(response.status, response.body);
-    clientId = response.json<{ clientId: string }>().clientId;
-  } else if (options.password === undefined) {
-    response = await getPage(baseUrl, path);
-    if (response.status !== 200) throw new HttpRefusal(response.status, response.body);
-  } else {
-    response = await postForm(baseUrl, path, { password: options.password });
-    if (response.status !== 303) throw new HttpRefusal(response.status, response.body);
-  }
-  const cookie = sessionCookieOf(response.setCookies);
-  if (!cookie) throw new Error(`admission to ${slug} set no ${SESSION_COOKIE} cookie (HTTP ${response.status})`);
-  rememberSecret(cookie.token);
-  return { slug, token: cookie.token, cookie: `${SESSION_COOKIE}=${cookie.token}`, setCookie: cookie.setCookie, clientId };
-}
-
-// ── Websocket ──────────────────────────────────────────────────────────────────────────────────
 
 export function socketUrl(wsBaseUrl: string, slug: string): string {
   return `${wsBaseUrl}/room/${encodeURIComponent(slug)}/ws`;
@@ -398,38 +269,6 @@ function rememberSecretsOf(message: Record<string, unknown>): void {
   }
   if (typeof data.candidate === 'string') rememberSecret(data.candidate);
   if (message.type === 'text' && typeof data.text === 'string') rememberSecret(data.text);
-}
-
-/** A Chromium-like offer/answer SDP with distinctive values. */
-export function fakeSdp(kind: 'offer' | 'answer', tag: string): string {
-  const session = String(4_000_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e15)));
-  return [
-    'v=0',
-    `o=- ${session} 2 IN IP4 127.0.0.1`,
-    's=-',
-    't=0 0',
-    'a=group:BUNDLE 0 1',
-    'a=msid-semantic: WMS stream',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'c=IN IP4 0.0.0.0',
-    `a=ice-ufrag:${tag.slice(0, 8)}`,
-    `a=ice-pwd:${kind}pwd${tag}0123456789abcdef`,
-    `a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:${kind === 'offer' ? '08' : '09'}`,
-    `a=setup:${kind === 'offer' ? 'actpass' : 'active'}`,
-    'a=mid:0',
-    'a=rtpmap:111 opus/48000/2',
-    '',
-  ].join('\r\n');
-}
-
-/** A Chromium-like host candidate. */
-export function fakeCandidate(tag: number): { candidate: string; sdpMid: string; sdpMLineIndex: number; usernameFragment: string } {
-  return {
-    candidate: `candidate:${3885250869 + tag} 1 udp 2122260223 192.168.77.${(tag % 250) + 1} ${50000 + tag} typ host generation 0 ufrag zxcv network-id 1`,
-    sdpMid: '0',
-    sdpMLineIndex: 0,
-    usernameFragment: 'zxcv',
-  };
 }
 
 /**
