@@ -2,11 +2,12 @@
 // its fake camera 640×480, so the aspect ratio at the other side says which one arrives): the screen
 // replaces the camera on the same feed and the camera comes back after; the camera switch concerns the
 // camera only, so switching it off while sharing leaves the screen flowing and the camera comes back
-// off; and a person without a camera can share too, which adds a video track to a call that had none.
+// off; and a person without a camera, or without any device, can share too, which adds a video track to a
+// call that had none.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
-import { eventually, expectMediaFlowing, feedOf, inboundStats } from './support/browser.ts';
+import { eventually, expectMediaFlowing, feedOf, framesShownFor, inboundStats } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 
 const CAMERA = 4 / 3;
@@ -133,5 +134,36 @@ describe('sharing the screen', () => {
     await expectMediaFlowing(frank, ['Eve']);
     expect(await aspectOf(frank, 'Eve')).toBeCloseTo(SCREEN, 1);
     await eventually(async () => expect(await initialShownFor(frank, 'Eve')).toBe(false));
+  });
+
+  it('works for a person with neither camera nor microphone: their feed shows the screen, then their initial again', { timeout: 60_000 }, async () => {
+    const slug = await createRoom(call.server.baseUrl, 'Share without any device');
+    const frank = await call.enter(slug, 'Frank');
+    const { context, page: gus } = await call.person();
+    await context.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    await gus.goto(`${call.server.baseUrl}/room/${slug}`);
+    await gus.getByText('No camera or microphone: permission was refused.', { exact: false }).waitFor();
+    await gus.getByLabel('Nickname').fill('Gus');
+    await button(gus, 'Enter room').click();
+    await feedOf(frank, 'Gus').waitFor();
+    await expect(initialShownFor(frank, 'Gus')).resolves.toBe(true);
+
+    // Nothing was sent before: the screen is the connection's first track, added by a renegotiation.
+    await button(gus, 'Share screen').click();
+    await eventually(async () => expect(await initialShownFor(frank, 'Gus')).toBe(false));
+    await eventually(async () => expect(await aspectOf(frank, 'Gus')).toBeCloseTo(SCREEN, 1));
+    const shown = await framesShownFor(frank, 'Gus');
+    await eventually(async () => expect(await framesShownFor(frank, 'Gus')).toBeGreaterThan(shown + 10));
+
+    // Its only stream empties, and the feed goes back to the initial, still one feed for Gus.
+    await button(gus, 'Stop sharing screen').click();
+    await eventually(async () => expect(await initialShownFor(frank, 'Gus')).toBe(true));
+    expect(await frank.getByRole('figure').count()).toBe(2);
+
+    await button(gus, 'Share screen').click();
+    await eventually(async () => expect(await initialShownFor(frank, 'Gus')).toBe(false));
+    await eventually(async () => expect(await aspectOf(frank, 'Gus')).toBeCloseTo(SCREEN, 1));
   });
 });
