@@ -2,8 +2,8 @@
 // its fake camera 640×480, so the aspect ratio at the other side says which one arrives): the screen
 // replaces the camera on the same feed and the camera comes back after; the camera switch concerns the
 // camera only, so switching it off while sharing leaves the screen flowing and the camera comes back
-// off; and a person without a camera, or without any device, can share too, which adds a video track to a
-// call that had none.
+// off; someone who arrives during a share gets the screen; and a person without a camera, or without any
+// device, can share too, which adds a video track to a call that had none.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
@@ -165,5 +165,19 @@ describe('sharing the screen', () => {
     await button(gus, 'Share screen').click();
     await eventually(async () => expect(await initialShownFor(frank, 'Gus')).toBe(false));
     await eventually(async () => expect(await aspectOf(frank, 'Gus')).toBeCloseTo(SCREEN, 1));
+  });
+
+  it('shows the screen to someone who arrives while it is shared, and the camera after', { timeout: 60_000 }, async () => {
+    const slug = await createRoom(call.server.baseUrl, 'Arrive during a share');
+    const eve = await call.enter(slug, 'Eve');
+    await button(eve, 'Share screen').click();
+    await button(eve, 'Stop sharing screen').waitFor();
+    const frank = await call.enter(slug, 'Frank');
+    await expectMediaFlowing(frank, ['Eve']);
+    expect(await aspectOf(frank, 'Eve')).toBeCloseTo(SCREEN, 1);
+
+    await button(eve, 'Stop sharing screen').click();
+    await eventually(async () => expect(await aspectOf(frank, 'Eve')).toBeCloseTo(CAMERA, 1));
+    await expectMediaFlowing(frank, ['Eve']);
   });
 });
