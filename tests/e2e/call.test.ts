@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
 import { REPO_ROOT, startServer } from '../support/server.ts';
-import { eventually, expectMediaFlowing, feedOf } from './support/browser.ts';
+import { DEVICES_READY, eventually, expectMediaFlowing, feedOf } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
@@ -84,14 +84,8 @@ describe('entering without camera or microphone', () => {
   it('says why in words, enters anyway, and still receives the others', { timeout: 60_000 }, async () => {
     const slug = await createRoom(call.server.baseUrl, 'Refused media');
     const dave = await enter(slug, 'Dave');
-    const { context, page: carol } = await call.person();
-    await context.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-    });
-    await carol.goto(`${call.server.baseUrl}/room/${slug}`);
-    await carol.getByText('No camera or microphone: permission was refused.', { exact: false }).waitFor();
-    await carol.getByLabel('Nickname').fill('Carol');
-    await carol.getByRole('button', { name: 'Enter room' }).click();
+    // The pre-join panel must say why before Carol can enter.
+    const carol = await call.enter(slug, 'Carol', { devicesRefused: true });
     await expect(carol.getByRole('button', { name: 'No camera' }).isDisabled()).resolves.toBe(true);
     await feedOf(dave, 'Carol').waitFor();
     await expectMediaFlowing(carol, ['Dave']);
@@ -129,7 +123,7 @@ describe('the pre-join panel', () => {
     const slug = await createRoom(call.server.baseUrl, 'Camera quality');
     const { page } = await call.person();
     await page.goto(`${call.server.baseUrl}/room/${slug}`);
-    await page.getByText('Camera and microphone ready.').waitFor();
+    await page.getByText(DEVICES_READY).waitFor();
     const width = () => page.getByRole('figure').locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
     await eventually(async () => expect(await width()).toBe(640));
     await page.getByLabel('Camera quality').selectOption({ label: 'Low (320×240)' });

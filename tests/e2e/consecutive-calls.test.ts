@@ -7,7 +7,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
-import { enterFromPreJoin, expectMediaFlowing, openPerson } from './support/browser.ts';
+import { DEVICES_READY, enterFromPreJoin, expectMediaFlowing, openPerson } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 
 const RUNS = Number(process.env.CALL_RUNS ?? 20);
@@ -80,7 +80,7 @@ async function oneCall(size: number, run: number): Promise<void> {
         contexts.push(context);
         pages.push(page);
         await page.goto(`${fixture.server.baseUrl}/room/${slug}`);
-        await page.getByText('Camera and microphone ready.').waitFor();
+        await page.getByText(DEVICES_READY).waitFor();
       }),
     );
     for (const [i, page] of pages.entries()) await enterFromPreJoin(page, names[i]!);

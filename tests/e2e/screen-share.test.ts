@@ -139,14 +139,7 @@ describe('sharing the screen', () => {
   it('works for a person with neither camera nor microphone: their feed shows the screen, then their initial again', { timeout: 60_000 }, async () => {
     const slug = await createRoom(call.server.baseUrl, 'Share without any device');
     const frank = await call.enter(slug, 'Frank');
-    const { context, page: gus } = await call.person();
-    await context.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-    });
-    await gus.goto(`${call.server.baseUrl}/room/${slug}`);
-    await gus.getByText('No camera or microphone: permission was refused.', { exact: false }).waitFor();
-    await gus.getByLabel('Nickname').fill('Gus');
-    await button(gus, 'Enter room').click();
+    const gus = await call.enter(slug, 'Gus', { devicesRefused: true });
     await feedOf(frank, 'Gus').waitFor();
     await expect(initialShownFor(frank, 'Gus')).resolves.toBe(true);
 

@@ -115,9 +115,15 @@ export async function eventually(check: () => Promise<void>, timeout = 15_000, i
   }
 }
 
-/** On the pre-join panel: waits for the devices, types the nickname, clicks "Enter room", waits for the call. */
-export async function enterFromPreJoin(page: Page, name: string): Promise<void> {
-  await page.getByText('Camera and microphone ready.').waitFor();
+/** What the pre-join panel says once the fake camera and microphone are open. */
+export const DEVICES_READY = 'Camera and microphone ready.';
+
+/**
+ * On the pre-join panel: waits for what it says about the devices (`ready`), types the nickname, clicks
+ * "Enter room", waits for the call.
+ */
+export async function enterFromPreJoin(page: Page, name: string, ready = DEVICES_READY): Promise<void> {
+  await page.getByText(ready, { exact: false }).waitFor();
   await page.getByLabel('Nickname').fill(name);
   await page.getByRole('button', { name: 'Enter room' }).click();
   await page.getByRole('toolbar', { name: 'Call controls' }).waitFor();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { killLeftovers, startServer, type RunningServer, type StartOptions } from '../../support/server.ts';
-import { enterFromPreJoin, launchCallBrowser, openPerson } from './browser.ts';
+import { DEVICES_READY, enterFromPreJoin, launchCallBrowser, openPerson } from './browser.ts';
 
 export interface EnterOptions {
   readonly viewport?: { width: number; height: number };
@@ -9,7 +9,16 @@ export interface EnterOptions {
   readonly init?: () => void;
   /** Where the room's link points (a proxy in front of the server); the server itself by default. */
   readonly baseUrl?: string;
+  /** The browser refuses camera and microphone (permission denied): the panel must say so, and they enter without. */
+  readonly devicesRefused?: boolean;
 }
+
+/** What the pre-join panel says when the browser refused the camera and microphone. */
+export const DEVICES_REFUSED = 'No camera or microphone: permission was refused.';
+
+const refuseDevices = () => {
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+};
 
 export interface CallFixture {
   readonly server: RunningServer;
@@ -59,11 +68,12 @@ export function useCallFixture(options: StartOptions = { database: 'sqlite' }): 
       return started(browser, 'the browser');
     },
     person,
-    async enter(slug, name, { viewport, init, baseUrl } = {}) {
+    async enter(slug, name, { viewport, init, baseUrl, devicesRefused = false } = {}) {
       const { context, page } = await person(viewport);
       if (init) await context.addInitScript(init);
+      if (devicesRefused) await context.addInitScript(refuseDevices);
       await page.goto(`${baseUrl ?? started(server, 'the server').baseUrl}/room/${slug}`);
-      await enterFromPreJoin(page, name);
+      await enterFromPreJoin(page, name, devicesRefused ? DEVICES_REFUSED : DEVICES_READY);
       return page;
     },
   };
