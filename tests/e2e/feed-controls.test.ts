@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
 import { REPO_ROOT } from '../support/server.ts';
-import { configuredIceServers, enterFromPreJoin, eventually, feedOf, inboundStats, outboundVideoBytes } from './support/browser.ts';
+import { configuredIceServers, enterFromPreJoin, eventually, feedOf, framesDecodedOver, inboundStats, outboundVideoBytes } from './support/browser.ts';
 import { useCallFixture, type EnterOptions } from './support/call-fixture.ts';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
@@ -30,13 +30,6 @@ async function videoSentOver(page: Page, ms: number): Promise<number[]> {
   await sleep(ms);
   const after = await outboundVideoBytes(page);
   return after.map((bytes, i) => bytes - (before[i] ?? 0));
-}
-
-async function framesDecodedOver(page: Page, ms: number): Promise<number> {
-  const sum = async () => (await inboundStats(page)).reduce((n, s) => n + s.framesDecoded, 0);
-  const before = await sum();
-  await sleep(ms);
-  return (await sum()) - before;
 }
 
 /** Both pages receive each other's video. */

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
-import { eventually, expectMediaFlowing, feedOf, framesShownFor, inboundStats } from './support/browser.ts';
+import { eventually, expectMediaFlowing, feedOf, framesDecodedOver, framesShownFor, inboundStats } from './support/browser.ts';
 import { useCallFixture } from './support/call-fixture.ts';
 
 const CAMERA = 4 / 3;
@@ -37,14 +37,6 @@ const sentVideo = (page: Page) =>
     const track = pcs.find((pc) => pc.connectionState !== 'closed')?.getSenders().find((s) => s.track?.kind === 'video')?.track;
     return track ? { enabled: track.enabled, width: track.getSettings().width ?? 0 } : null;
   });
-
-/** Frames `viewer` decodes from its connections over `ms`. */
-async function framesDecodedOver(viewer: Page, ms: number): Promise<number> {
-  const sum = async () => (await inboundStats(viewer)).reduce((n, s) => n + s.framesDecoded, 0);
-  const before = await sum();
-  await new Promise((r) => setTimeout(r, ms));
-  return (await sum()) - before;
-}
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 

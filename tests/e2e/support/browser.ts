@@ -64,6 +64,14 @@ export function inboundStats(page: Page): Promise<InboundTotals[]> {
   });
 }
 
+/** Frames the page decodes over `ms`, summed over its open peer connections. */
+export async function framesDecodedOver(page: Page, ms: number): Promise<number> {
+  const sum = async () => (await inboundStats(page)).reduce((n, s) => n + s.framesDecoded, 0);
+  const before = await sum();
+  await new Promise((r) => setTimeout(r, ms));
+  return (await sum()) - before;
+}
+
 /** Video bytes sent (outbound-rtp, kind video) by each of the page's open peer connections. */
 export function outboundVideoBytes(page: Page): Promise<number[]> {
   return page.evaluate(async () => {
