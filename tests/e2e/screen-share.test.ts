@@ -3,7 +3,8 @@
 // replaces the camera on the same feed and the camera comes back after; the camera switch concerns the
 // camera only, so switching it off while sharing leaves the screen flowing and the camera comes back
 // off; someone who arrives during a share gets the screen; and a person without a camera, or without any
-// device, can share too, which adds a video track to a call that had none.
+// device, can share too, which adds a video track to a call that had none. A share the browser itself
+// ends (its "Stop sharing" bar) puts the camera back as the page's own button does.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
@@ -56,6 +57,29 @@ describe('sharing the screen', () => {
 
     await button(eve, 'Stop sharing screen').click();
     await eventually(async () => expect(await aspectOf(frank, 'Eve')).toBeCloseTo(CAMERA, 1));
+  });
+
+  it("ends the share when the browser's own \"Stop sharing\" ends the screen's track, and the camera comes back", { timeout: 60_000 }, async () => {
+    const slug = await createRoom(call.server.baseUrl, 'Share stopped by the browser');
+    const eve = await call.enter(slug, 'Eve');
+    const frank = await call.enter(slug, 'Frank');
+    await expectMediaFlowing(frank, ['Eve']);
+    await button(eve, 'Share screen').click();
+    await eventually(async () => expect(await aspectOf(frank, 'Eve')).toBeCloseTo(SCREEN, 1));
+
+    // What the browser's bar does (headless Chromium has none to press): the track ends and fires
+    // "ended". A track stopped by the page itself fires no event, hence the dispatch.
+    await feedOf(eve, 'Eve (you)')
+      .locator('video')
+      .evaluate((v: HTMLVideoElement) => {
+        const [screen] = (v.srcObject as MediaStream).getVideoTracks();
+        screen!.stop();
+        screen!.dispatchEvent(new Event('ended'));
+      });
+    await button(eve, 'Share screen').waitFor();
+    await eventually(async () => expect(await aspectOf(frank, 'Eve')).toBeCloseTo(CAMERA, 1));
+    expect(await frank.getByRole('figure').count()).toBe(2);
+    expect(await aspectOf(eve, 'Eve (you)')).toBeCloseTo(CAMERA, 1);
   });
 
   it('keeps the screen flowing when the camera is switched off meanwhile, and brings the camera back off', { timeout: 60_000 }, async () => {
