@@ -153,6 +153,23 @@ export class PeerConnection {
     return [...this.#remoteStreams.values()];
   }
 
+  /**
+   * How loud this person is now (0–1, linear): the loudest level the browser read from their audio in
+   * the last second (RTP's audio-level header). 0 without audio, or when their packets stopped.
+   */
+  audioLevel(): number {
+    if (this.#closed || !this.#pc) return 0;
+    const recent = performance.timeOrigin + performance.now() - 1_000;
+    let level = 0;
+    for (const receiver of this.#pc.getReceivers()) {
+      if (receiver.track.kind !== 'audio') continue;
+      for (const source of receiver.getSynchronizationSources()) {
+        if (source.timestamp >= recent) level = Math.max(level, source.audioLevel ?? 0);
+      }
+    }
+    return level;
+  }
+
   /** The full getStats() report, for diagnostics (not queued: it changes nothing). */
   async stats(): Promise<RTCStatsReport> {
     await this.#ready;

@@ -10,8 +10,9 @@ export const CALL_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export const launchCallBrowser = (): Promise<Browser> =>
-  chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CALL_ARGS });
+/** `extraArgs` add to CALL_ARGS, e.g. a sound file for the fake microphone. */
+export const launchCallBrowser = (extraArgs: readonly string[] = []): Promise<Browser> =>
+  chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CALL_ARGS, ...extraArgs] });
 
 /**
  * Test-only instrumentation, injected before any page script: every RTCPeerConnection the page makes

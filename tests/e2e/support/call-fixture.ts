@@ -31,15 +31,16 @@ export interface CallFixture {
 
 /**
  * A browser test file's server and Chromium: both started before its tests and stopped after them;
- * the people a test opens are closed after that test. Call it at the top of the file.
+ * the people a test opens are closed after that test. Call it at the top of the file; `browserArgs`
+ * add Chromium flags to CALL_ARGS.
  */
-export function useCallFixture(options: StartOptions = { database: 'sqlite' }): CallFixture {
+export function useCallFixture(options: StartOptions = { database: 'sqlite' }, browserArgs: readonly string[] = []): CallFixture {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(options), launchCallBrowser()]);
+    [server, browser] = await Promise.all([startServer(options), launchCallBrowser(browserArgs)]);
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
