@@ -52,5 +52,10 @@ export const Outbound = Schema.Union(
 );
 export type Outbound = typeof Outbound.Type;
 export type RoomInfoData = typeof RoomInfo.Type['data'];
+
+/** A client's name in room-info until its `profile` gives one (the original server's default). */
+export const DEFAULT_USERNAME = 'Major Tom';
+/** For the browser, which imports only types from here: a constant of this type can only be the default. */
+export type DefaultUsername = typeof DEFAULT_USERNAME;
 export type IceServer = typeof IceServer.Type;
 export type Candidate = typeof CandidateData.Type;

@@ -1,5 +1,4 @@
 /** Facts in a client's stream (`client-<id>`). Relays are metadata only: never SDP, addresses or chat text. */
-export const DEFAULT_USERNAME = 'Major Tom';
 
 export interface ClientAdmitted {
   readonly type: 'ClientAdmitted';

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import type { DepartureReason } from '../room/events.ts';
-import { DEFAULT_USERNAME, type ClientEvent } from './events.ts';
+import { DEFAULT_USERNAME } from '../../protocol/outbound.ts';
+import type { ClientEvent } from './events.ts';
 
 export interface ClientContext {
   readonly clientId: string;

@@ -24,7 +24,7 @@ async function say(page: Page, text: string): Promise<void> {
 }
 
 describe('a call in the room page', () => {
-  it('two people see and hear each other, chat, rename and leave', { timeout: 90_000 }, async () => {
+  it('two people see and hear each other, chat, rename and leave, and the chat tells of it', { timeout: 90_000 }, async () => {
     const slug = await createRoom(call.server.baseUrl, 'Two-person call');
     const alice = await enter(slug, 'Alice');
     const bob = await enter(slug, 'Bob');
@@ -43,6 +43,9 @@ describe('a call in the room page', () => {
     }
     // Own messages come from the server's echo, once.
     expect(await alice.getByText('Hello from Alice').count()).toBe(1);
+    // The chat tells of who came after you, not of who was there before.
+    expect(await messages(alice).getByText('Bob joined').count()).toBe(1);
+    expect(await messages(bob).innerText()).not.toContain('joined');
 
     // Muting Bob for herself mutes his <video> on Alice's page only.
     await alice.getByRole('button', { name: 'Mute Bob' }).click();
@@ -53,12 +56,14 @@ describe('a call in the room page', () => {
     await alice.getByRole('button', { name: 'Rename' }).click();
     await feedOf(bob, 'Alicia').waitFor();
     await bob.getByRole('region', { name: /Participants/ }).getByText('Alicia').waitFor();
+    await messages(bob).getByText('Alice is now Alicia').waitFor();
 
     await alice.getByRole('button', { name: 'Leave', exact: true }).click();
     await alice.getByRole('button', { name: 'Leave call' }).click();
     await alice.getByText('You left the call.').waitFor();
     await feedOf(bob, 'Alicia').waitFor({ state: 'detached' });
     expect(await bob.getByRole('figure').count()).toBe(1);
+    await messages(bob).getByText('Alicia left').waitFor();
   });
 
   it('three people each receive the two others; screenshots at desktop and phone width', { timeout: 90_000 }, async () => {

@@ -1,5 +1,6 @@
 // A person reloads the room page in the middle of a call (the same browser, so the same session and the
-// same client id) and enters again: both sides must get media flowing again, with one feed each.
+// same client id) and enters again: both sides must get media flowing again, with one feed each, and the
+// others are not told he left and joined again.
 import { describe, expect, it } from 'vitest';
 import { createRoom } from '../support/admission.ts';
 import { enterFromPreJoin, eventually, expectMediaFlowing, feedOf } from './support/browser.ts';
@@ -21,5 +22,8 @@ describe('reloading the room page during a call', () => {
     await eventually(() => Promise.all([expectMediaFlowing(alice, ['Bob']), expectMediaFlowing(bob, ['Alice'])]).then(() => {}), 30_000, 500);
     expect(await alice.getByRole('figure').count()).toBe(2);
     expect(await feedOf(alice, 'Bob').count()).toBe(1);
+    // He never left the room (his seat was held while the page reloaded): Alice's chat only ever said he joined.
+    const chat = await alice.getByRole('list', { name: 'Messages' }).innerText();
+    expect(chat.match(/Bob (joined|left|is now)/g)).toEqual(['Bob joined']);
   });
 });

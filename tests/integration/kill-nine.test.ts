@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_USERNAME } from '../../server/client/events.ts';
+import { DEFAULT_USERNAME } from '../../protocol/outbound.ts';
 import type { LiveState } from '../../server/replay/live-check.ts';
 import { Acknowledged, startLoad, type LoadCounts, type LoadShape } from '../support/crash-load.ts';
 import { auditEventLog, type LogAudit } from '../support/event-log-audit.ts';

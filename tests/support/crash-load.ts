@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_USERNAME } from '../../server/client/events.ts';
+import { DEFAULT_USERNAME } from '../../protocol/outbound.ts';
 import { createRoom, postJson } from './admission.ts';
 import { fakeCandidate } from './fake-signals.ts';
 import { GROUND_CONTROL, ProtocolClient, closeAll, joinAll, type Frame } from './protocol-client.ts';
