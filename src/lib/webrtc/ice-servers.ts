@@ -1,4 +1,5 @@
 import type { IceServer } from '$protocol/outbound.ts';
+import { keep, readKept, type KeyValueStorage } from '$lib/browser-storage.ts';
 
 /**
  * ICE servers: the ones the server hands out (get-ice-servers) and the ones a person adds for
@@ -65,11 +66,6 @@ export const sameIceServer = (a: IceServer, b: IceServer): boolean =>
 
 const STORAGE_KEY = 'camus.ownIceServers';
 
-interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
 const isIceServer = (value: unknown): value is IceServer => {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -85,7 +81,7 @@ const isIceServer = (value: unknown): value is IceServer => {
 /** The person's own servers; anything unreadable in storage is skipped, never thrown. */
 export function loadOwnIceServers(storage: KeyValueStorage | undefined): IceServer[] {
   try {
-    const parsed: unknown = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '[]');
+    const parsed: unknown = JSON.parse(readKept(storage, STORAGE_KEY) ?? '[]');
     return Array.isArray(parsed) ? parsed.filter(isIceServer) : [];
   } catch {
     return [];
@@ -93,9 +89,5 @@ export function loadOwnIceServers(storage: KeyValueStorage | undefined): IceServ
 }
 
 export function saveOwnIceServers(storage: KeyValueStorage | undefined, servers: readonly IceServer[]): void {
-  try {
-    storage?.setItem(STORAGE_KEY, JSON.stringify(servers));
-  } catch {
-    // Storage full or refused (private mode): the list still applies to this page.
-  }
+  keep(storage, STORAGE_KEY, JSON.stringify(servers));
 }
