@@ -1,6 +1,6 @@
 // Real calls in headless Chromium against the real server: two and three people enter a room
 // through the page, see and hear each other (decoded frames and audio bytes rising in getStats()),
-// chat, rename and leave. Peer connections are read through a test-only init script that records
+// chat, rename and leave, switch microphone and camera from the keyboard. Peer connections are read through a test-only init script that records
 // every RTCPeerConnection the page creates (support/browser.ts); the app exposes nothing for tests.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,5 +133,35 @@ describe('the pre-join panel', () => {
     await eventually(async () => expect(await width()).toBe(640));
     await page.getByLabel('Camera quality').selectOption({ label: 'Low (320×240)' });
     await eventually(async () => expect(await width()).toBe(320));
+  });
+});
+
+describe('keyboard shortcuts', () => {
+  it('M and V switch the microphone and camera, but not while typing', { timeout: 60_000 }, async () => {
+    const slug = await createRoom(call.server.baseUrl, 'Shortcuts');
+    const page = await enter(slug, 'Kim');
+    const sent = () =>
+      page.evaluate(() => {
+        const video = document.querySelector<HTMLVideoElement>('figure[data-own] video');
+        const tracks = (video?.srcObject as MediaStream | null)?.getTracks() ?? [];
+        return Object.fromEntries(tracks.map((t) => [t.kind, t.enabled]));
+      });
+    expect(await sent()).toEqual({ audio: true, video: true });
+
+    await page.keyboard.press('m');
+    await page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
+    await page.keyboard.press('v');
+    await page.getByRole('button', { name: 'Turn camera on' }).waitFor();
+    expect(await sent()).toEqual({ audio: false, video: false });
+
+    await say(page, 'mv');
+    await page.getByRole('list', { name: 'Messages' }).getByText('mv').waitFor();
+    expect(await sent()).toEqual({ audio: false, video: false });
+
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('M');
+    await page.keyboard.press('V');
+    await page.getByRole('button', { name: 'Mute microphone' }).waitFor();
+    expect(await sent()).toEqual({ audio: true, video: true });
   });
 });
