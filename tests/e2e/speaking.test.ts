@@ -1,7 +1,8 @@
 // The speaking marker, in headless Chromium against the real server. The fake microphone plays a file
 // made here: a tone, then silence, over and over, so each feed really is loud and then quiet. The
 // marker must come and go with it, on the own feed (measured in the page) and on the other person's
-// (from the levels in their packets), and stay off while that person's microphone is muted.
+// (from the levels in their packets), and stay off while that person's microphone is muted; talking into
+// a muted microphone tells its owner so.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ const markedOver = (page: Page, names: readonly string[], ms: number) =>
   );
 
 describe('the speaking marker', () => {
-  it('comes and goes with the sound on both feeds, and stays off while the microphone is muted', { timeout: 60_000 }, async () => {
+  it('comes and goes with the sound on both feeds, stays off while the microphone is muted, and says you are muted', { timeout: 60_000 }, async () => {
     const slug = await createRoom(call.server.baseUrl, 'Who is speaking');
     const ada = await call.enter(slug, 'Ada');
     const bob = await call.enter(slug, 'Bob');
@@ -75,8 +76,11 @@ describe('the speaking marker', () => {
     expect(heard.Bob!.on, 'Bob marked on Ada\'s page while muted').toBe(0);
     expect(own['Bob (you)']!.on, 'Bob marked on his own page while muted').toBe(0);
     expect(heard['Ada (you)']!.on, 'Ada still marked while she talks').toBeGreaterThan(0);
+    // Talking into a muted microphone: Bob is told (the tone comes back every 2.5 s).
+    await bob.getByText('You are muted.').waitFor({ timeout: 5_000 });
 
     await bob.getByRole('button', { name: 'Unmute microphone' }).click();
     await feedOf(ada, 'Bob').and(ada.locator('[data-speaking]')).waitFor({ timeout: 10_000 });
+    expect(await bob.getByText('You are muted.').count()).toBe(0);
   });
 });
