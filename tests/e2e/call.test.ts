@@ -18,6 +18,25 @@ const enter = (slug: string, name: string, viewport?: { width: number; height: n
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
+/** Records every camera and microphone track the page opens or clones, in `window.__testDeviceTracks`. */
+const recordDeviceTracks = () => {
+  const tracks: MediaStreamTrack[] = [];
+  (window as unknown as { __testDeviceTracks: MediaStreamTrack[] }).__testDeviceTracks = tracks;
+  const devices = navigator.mediaDevices;
+  const open = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const stream = await open(constraints);
+    tracks.push(...stream.getTracks());
+    return stream;
+  };
+  const clone = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack) {
+    const copy = clone.call(this);
+    tracks.push(copy);
+    return copy;
+  };
+};
+
 async function say(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByLabel('Message', { exact: true }).press('Enter');
@@ -26,7 +45,7 @@ async function say(page: Page, text: string): Promise<void> {
 describe('a call in the room page', () => {
   it('two people see and hear each other, chat, rename and leave, and the chat tells of it', { timeout: 90_000 }, async () => {
     const slug = await createRoom(call.server.baseUrl, 'Two-person call');
-    const alice = await enter(slug, 'Alice');
+    const alice = await call.enter(slug, 'Alice', { init: recordDeviceTracks });
     const bob = await enter(slug, 'Bob');
 
     await Promise.all([feedOf(alice, 'Bob').waitFor(), feedOf(bob, 'Alice').waitFor()]);
@@ -61,6 +80,12 @@ describe('a call in the room page', () => {
     await alice.getByRole('button', { name: 'Leave', exact: true }).click();
     await alice.getByRole('button', { name: 'Leave call' }).click();
     await alice.getByText('You left the call.').waitFor();
+    // Leaving lets go of the camera and microphone: no track the page opened, or cloned, is still live.
+    const live = () =>
+      alice.evaluate(() =>
+        (window as unknown as { __testDeviceTracks: MediaStreamTrack[] }).__testDeviceTracks.filter((t) => t.readyState === 'live').map((t) => t.kind),
+      );
+    await eventually(async () => expect(await live()).toEqual([]), 5_000);
     await feedOf(bob, 'Alicia').waitFor({ state: 'detached' });
     expect(await bob.getByRole('figure').count()).toBe(1);
     await messages(bob).getByText('Alicia left').waitFor();
