@@ -190,3 +190,29 @@ describe('keyboard shortcuts', () => {
     expect(await sent()).toEqual({ audio: true, video: true });
   });
 });
+
+describe('the chat on a phone', () => {
+  it('is below the call, so the header says when there are new messages there, until they have been seen', { timeout: 60_000 }, async () => {
+    const slug = await createRoom(call.server.baseUrl, 'Phone chat');
+    const ada = await enter(slug, 'Ada', { width: 390, height: 844 });
+    const bob = await enter(slug, 'Bob');
+    const toChat = (page: Page) => page.getByRole('link', { name: /^Chat/ });
+    await feedOf(ada, 'Bob').waitFor();
+    // Beside the call the chat is always in view: no link.
+    expect(await toChat(bob).isVisible()).toBe(false);
+    expect(await toChat(ada).innerText()).toBe('Chat');
+
+    await say(bob, 'Look below');
+    await say(bob, 'Still here');
+    await eventually(async () => expect(await toChat(ada).innerText()).toBe('Chat (2 new)'));
+
+    await toChat(ada).click();
+    await messages(ada).getByText('Still here').waitFor();
+    await eventually(async () => expect(await toChat(ada).innerText()).toBe('Chat'));
+
+    // Back up at the call, the count starts again from the next message.
+    await ada.evaluate(() => window.scrollTo(0, 0));
+    await say(bob, 'Once more');
+    await eventually(async () => expect(await toChat(ada).innerText()).toBe('Chat (1 new)'));
+  });
+});
